@@ -1,0 +1,231 @@
+//! The one place that decides access: subject × object × action → allow or deny.
+//!
+//! Deny by default. Every web route names the [`Action`] it performs; the web
+//! layer asks [`decide`] before the handler runs. Adding an action forces a
+//! decision here (the match is exhaustive), and the route-table test in the
+//! web crate checks every route for every role.
+
+use crate::identity::{OrgType, Role};
+use serde::Serialize;
+
+/// Who is asking: a logged-in user of an organisation with their roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    pub user_id: String,
+    pub username: String,
+    pub org_id: String,
+    pub org_type: OrgType,
+    pub roles: Vec<Role>,
+}
+
+impl Subject {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+    fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
+}
+
+/// What is being done. One variant per kind of operation the product offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Action {
+    /// Static assets, health check, language switch, error pages.
+    ViewPublic,
+    /// The login steps (password, second factor, enrolment) before a user is known.
+    Login,
+    /// Log out; any logged-in user.
+    Logout,
+    /// The home page with the organisation's areas and aggregate key figures.
+    ViewHome,
+    /// Own account: change password, see own sessions.
+    ManageOwnAccount,
+    /// Aggregate figures of an area (counts per kind): every role, including partners.
+    ViewAreaAggregates,
+    /// Address-level data (BAG objects, businesses at an address, incidents at a place).
+    ViewLocationDetails,
+    /// Create and change organisations.
+    ManageOrganisations,
+    /// Create users, reset passwords, deactivate users.
+    ManageUsers,
+    /// Read the audit trail.
+    ViewAudit,
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Action::ViewPublic,
+        Action::Login,
+        Action::Logout,
+        Action::ViewHome,
+        Action::ManageOwnAccount,
+        Action::ViewAreaAggregates,
+        Action::ViewLocationDetails,
+        Action::ManageOrganisations,
+        Action::ManageUsers,
+        Action::ViewAudit,
+    ];
+}
+
+/// The object acted upon, where the decision depends on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resource<'a> {
+    /// No specific object (a page, a list the handler filters by subject).
+    Any,
+    /// An object owned by an organisation.
+    OwnedBy { org_id: &'a str },
+}
+
+/// Why a request was denied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Denial {
+    /// Nobody is logged in (HTTP 401).
+    Unauthenticated,
+    /// The subject is known but may not do this (HTTP 403).
+    Forbidden,
+}
+
+pub type Decision = Result<(), Denial>;
+
+/// Decide whether `subject` may perform `action` on `resource`.
+pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>) -> Decision {
+    use Role::*;
+    let public = matches!(action, Action::ViewPublic | Action::Login);
+    if public {
+        return Ok(());
+    }
+    let Some(s) = subject else {
+        return Err(Denial::Unauthenticated);
+    };
+    let allowed = match action {
+        Action::ViewPublic | Action::Login => true,
+        Action::Logout
+        | Action::ViewHome
+        | Action::ManageOwnAccount
+        | Action::ViewAreaAggregates => true,
+        // Location details are need-to-know: not for private partners (aggregates only)
+        // and not for coaches (they see their own referrals only).
+        Action::ViewLocationDetails => {
+            s.has_any(&[Analist, Aov, Toezichthouder, Intake, Beheerder])
+        }
+        Action::ManageOrganisations | Action::ManageUsers | Action::ViewAudit => s.has(Beheerder),
+    };
+    if !allowed {
+        return Err(Denial::Forbidden);
+    }
+    match resource {
+        Resource::Any => Ok(()),
+        // Owned objects: the owner's members, or a platform administrator.
+        Resource::OwnedBy { org_id } => {
+            if *org_id == s.org_id || s.has(Beheerder) {
+                Ok(())
+            } else {
+                Err(Denial::Forbidden)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject(roles: &[Role]) -> Subject {
+        Subject {
+            user_id: "u1".into(),
+            username: "u".into(),
+            org_id: "o1".into(),
+            org_type: OrgType::Gemeente,
+            roles: roles.to_vec(),
+        }
+    }
+
+    #[test]
+    fn anonymous_users_get_only_public_actions() {
+        for a in Action::ALL {
+            let d = decide(None, *a, &Resource::Any);
+            match a {
+                Action::ViewPublic | Action::Login => assert_eq!(d, Ok(())),
+                _ => assert_eq!(d, Err(Denial::Unauthenticated), "{a:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn only_beheerder_administers() {
+        for r in Role::ALL {
+            let s = subject(&[*r]);
+            for a in [
+                Action::ManageOrganisations,
+                Action::ManageUsers,
+                Action::ViewAudit,
+            ] {
+                let expect = if *r == Role::Beheerder {
+                    Ok(())
+                } else {
+                    Err(Denial::Forbidden)
+                };
+                assert_eq!(decide(Some(&s), a, &Resource::Any), expect, "{r:?} {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn partners_and_coaches_see_aggregates_not_locations() {
+        for r in [Role::Partner, Role::Coach] {
+            let s = subject(&[r]);
+            assert_eq!(
+                decide(Some(&s), Action::ViewAreaAggregates, &Resource::Any),
+                Ok(())
+            );
+            assert_eq!(
+                decide(Some(&s), Action::ViewLocationDetails, &Resource::Any),
+                Err(Denial::Forbidden)
+            );
+        }
+        let s = subject(&[Role::Partner, Role::Aov]);
+        assert_eq!(
+            decide(Some(&s), Action::ViewLocationDetails, &Resource::Any),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn owned_objects_need_the_same_organisation() {
+        let s = subject(&[Role::Aov]);
+        assert_eq!(
+            decide(
+                Some(&s),
+                Action::ViewLocationDetails,
+                &Resource::OwnedBy { org_id: "o1" }
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            decide(
+                Some(&s),
+                Action::ViewLocationDetails,
+                &Resource::OwnedBy { org_id: "o2" }
+            ),
+            Err(Denial::Forbidden)
+        );
+    }
+
+    #[test]
+    fn a_subject_without_roles_gets_nothing_beyond_the_basics() {
+        let s = subject(&[]);
+        for a in Action::ALL {
+            let d = decide(Some(&s), *a, &Resource::Any);
+            let basic = matches!(
+                a,
+                Action::ViewPublic
+                    | Action::Login
+                    | Action::Logout
+                    | Action::ViewHome
+                    | Action::ManageOwnAccount
+                    | Action::ViewAreaAggregates
+            );
+            assert_eq!(d.is_ok(), basic, "{a:?}");
+        }
+    }
+}

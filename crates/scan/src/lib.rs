@@ -1,0 +1,1 @@
+//! The gebiedsscan engine (see shared/spec/gebiedsscan-v1.md).

@@ -1,0 +1,200 @@
+//! The route table: every route of the application with the action it
+//! performs. The router is built from this table only, each route behind the
+//! guard with its action, and a test checks the table for every role.
+
+use crate::AppState;
+use crate::{assets, auth, guard, pages, security};
+use axum::Router;
+use axum::http::Method;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get, post};
+use bz_domain::access::Action;
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub action: Action,
+    pub handler: MethodRouter<AppState>,
+}
+
+fn r(
+    method: Method,
+    path: &'static str,
+    action: Action,
+    handler: MethodRouter<AppState>,
+) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        action,
+        handler,
+    }
+}
+
+/// Every route of Buitenzicht.
+pub fn table() -> Vec<RouteSpec> {
+    use Action::*;
+    use pages::*;
+    let (g, p) = (Method::GET, Method::POST);
+    vec![
+        r(g.clone(), "/health", ViewPublic, get(health::health)),
+        r(g.clone(), "/static/{*path}", ViewPublic, get(assets::serve)),
+        r(g.clone(), "/taal/{lang}", ViewPublic, get(lang::switch)),
+        r(g.clone(), "/login", Login, get(auth::login::form)),
+        r(p.clone(), "/login", Login, post(auth::login::submit)),
+        r(g.clone(), "/login/code", Login, get(auth::login::code_form)),
+        r(
+            p.clone(),
+            "/login/code",
+            Login,
+            post(auth::login::code_submit),
+        ),
+        r(
+            g.clone(),
+            "/login/koppelen",
+            Login,
+            get(auth::login::enrol_form),
+        ),
+        r(
+            p.clone(),
+            "/login/koppelen",
+            Login,
+            post(auth::login::enrol_submit),
+        ),
+        r(p.clone(), "/logout", Logout, post(auth::login::logout)),
+        r(g.clone(), "/", ViewHome, get(home::home)),
+        r(g.clone(), "/account", ManageOwnAccount, get(account::show)),
+        r(
+            p.clone(),
+            "/account/wachtwoord",
+            ManageOwnAccount,
+            post(account::change_password),
+        ),
+        r(
+            g.clone(),
+            "/beheer/organisaties",
+            ManageOrganisations,
+            get(orgs::list),
+        ),
+        r(
+            p.clone(),
+            "/beheer/organisaties",
+            ManageOrganisations,
+            post(orgs::create),
+        ),
+        r(
+            g.clone(),
+            "/beheer/gebruikers",
+            ManageUsers,
+            get(users::list),
+        ),
+        r(
+            p.clone(),
+            "/beheer/gebruikers",
+            ManageUsers,
+            post(users::create),
+        ),
+        r(
+            g.clone(),
+            "/beheer/gebruikers/{id}",
+            ManageUsers,
+            get(users::show),
+        ),
+        r(
+            p.clone(),
+            "/beheer/gebruikers/{id}/wachtwoord",
+            ManageUsers,
+            post(users::reset_password),
+        ),
+        r(
+            p.clone(),
+            "/beheer/gebruikers/{id}/tweede-factor",
+            ManageUsers,
+            post(users::reset_totp),
+        ),
+        r(
+            p.clone(),
+            "/beheer/gebruikers/{id}/deactiveren",
+            ManageUsers,
+            post(users::deactivate),
+        ),
+        r(
+            p.clone(),
+            "/beheer/gebruikers/{id}/activeren",
+            ManageUsers,
+            post(users::activate),
+        ),
+        r(g.clone(), "/beheer/audit", ViewAudit, get(audit::list)),
+        r(g.clone(), "/api/v1/me", ViewHome, get(api::me)),
+        r(
+            g.clone(),
+            "/api/v1/gebieden",
+            ViewAreaAggregates,
+            get(api::areas),
+        ),
+        r(
+            g.clone(),
+            "/api/v1/organisaties",
+            ManageOrganisations,
+            get(api::organisations),
+        ),
+        r(
+            p,
+            "/api/v1/organisaties",
+            ManageOrganisations,
+            post(api::create_organisation),
+        ),
+    ]
+}
+
+/// A navigation entry; shown only to subjects the access module allows.
+pub struct NavEntry {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub action: Action,
+}
+
+pub const NAV: &[NavEntry] = &[
+    NavEntry {
+        href: "/",
+        label: "nav.home",
+        action: Action::ViewHome,
+    },
+    NavEntry {
+        href: "/beheer/organisaties",
+        label: "nav.organisations",
+        action: Action::ManageOrganisations,
+    },
+    NavEntry {
+        href: "/beheer/gebruikers",
+        label: "nav.users",
+        action: Action::ManageUsers,
+    },
+    NavEntry {
+        href: "/beheer/audit",
+        label: "nav.audit",
+        action: Action::ViewAudit,
+    },
+    NavEntry {
+        href: "/account",
+        label: "nav.account",
+        action: Action::ManageOwnAccount,
+    },
+];
+
+pub fn router(state: AppState) -> Router {
+    let mut router: Router<AppState> = Router::new();
+    for spec in table() {
+        let guarded = spec.handler.route_layer(from_fn_with_state(
+            (state.clone(), spec.action),
+            guard::guard,
+        ));
+        router = router.route(spec.path, guarded);
+    }
+    router
+        .fallback(pages::not_found)
+        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), security::harden))
+        .with_state(state)
+}
