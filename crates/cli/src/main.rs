@@ -76,18 +76,6 @@ enum Command {
     /// Audit trail commands.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Run the gebiedsscan (spec v1) over an input directory and write its three output files.
-    Scan {
-        /// Directory with adressen.csv, bedrijven.csv, incidenten.csv, signalen.csv, gemeenten.geojson.
-        #[arg(long)]
-        input: PathBuf,
-        /// Reference date YYYY-MM-DD (required: a scan must be reproducible).
-        #[arg(long)]
-        peildatum: String,
-        /// Directory to write adressen_scan.csv, gemeenten_scan.csv and vierkanten_scan.csv to.
-        #[arg(long)]
-        output: PathBuf,
-    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -363,35 +351,15 @@ async fn run(cli: Cli) -> Result<()> {
                 ),
             }
         }
-        Command::Scan {
-            input,
-            peildatum,
-            output,
-        } => {
-            let date = time::Date::parse(
-                peildatum,
-                time::macros::format_description!("[year]-[month]-[day]"),
-            )
-            .with_context(|| {
-                format!(
-                    "peildatum {peildatum:?} is geen datum JJJJ-MM-DD / is not a date YYYY-MM-DD"
-                )
-            })?;
-            let started = std::time::Instant::now();
-            let summary =
-                bz_scan::run_dir(input, date, output).map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!(
-                "Gebiedsscan klaar / scan done in {:.2} s: {summary:?}",
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log.as_deref());
+    let file_log = FileConfig::load(cli.config.as_deref())
+        .ok()
+        .and_then(|f| f.log);
+    init_logging(cli.log.as_deref().or(file_log.as_deref()));
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -67,7 +67,7 @@ CREATE TABLE audit_log (
     hash TEXT NOT NULL
 );
 
--- Municipalities (CBS boundaries). geometry: GeoJSON MultiPolygon coordinates in RD New.
+-- Municipalities (CBS boundaries). geometry: a GeoJSON MultiPolygon geometry object in RD New.
 CREATE TABLE gemeenten (
     code TEXT PRIMARY KEY,
     name TEXT NOT NULL,
