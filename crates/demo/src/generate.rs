@@ -623,7 +623,7 @@ impl Gen {
         }
         // Quarters built in different periods have their own orientation.
         let area = PI * k.radius * k.radius;
-        let spacing = (area / (target as f64 * 11.0 / 2.0 * 0.8)).clamp(55.0, 150.0);
+        let spacing = (area / (target as f64 * 11.0 / 2.0 * 1.3)).clamp(50.0, 150.0);
         let sector0 = self.geo.uni(0.0, TAU);
         let sectors = [
             grid,
@@ -1679,9 +1679,9 @@ impl Gen {
             let at_obj = |r: &mut R| -> Option<usize> {
                 let u = r.uni(0.0, 1.0);
                 let (p_barn, p_rural_house, p_estate) = match soort {
-                    IncidentSoort::Hennepkwekerij => (0.5, 0.15, 0.05),
-                    IncidentSoort::Drugslab => (0.8, 0.05, 0.1),
-                    IncidentSoort::Opslag => (0.55, 0.05, 0.25),
+                    IncidentSoort::Hennepkwekerij => (0.62, 0.22, 0.03),
+                    IncidentSoort::Drugslab => (0.85, 0.07, 0.06),
+                    IncidentSoort::Opslag => (0.68, 0.12, 0.12),
                     IncidentSoort::Drugsafval => (0.0, 0.0, 0.0),
                 };
                 if u < p_barn && !barns.is_empty() {
@@ -1772,7 +1772,7 @@ impl Gen {
             let datum = r.date(from2, reference);
             let (p, obj, text) = if cat == SignaalCategorie::DrugsafvalDumping {
                 let (p, road) = self.dump_spot(r);
-                (p, None, signal_text(r, cat, &road))
+                (p, None, signal_text(r, cat, &road, false))
             } else {
                 let o = if cat == SignaalCategorie::Hennepteelt && r.chance(0.3) {
                     (!kern_houses.is_empty()).then(|| *r.pick(&kern_houses))
@@ -1785,6 +1785,7 @@ impl Gen {
                 };
                 let Some(o) = o else { continue };
                 let road = self.streets[self.objs[o].street].name.clone();
+                let in_kern = matches!(self.objs[o].kind, Kind::KernHouse | Kind::Apartment);
                 // Reporters describe a place, not a point: up to 40 m off,
                 // and without an address in a third of the cases.
                 let named = r.chance(0.67);
@@ -1798,7 +1799,7 @@ impl Gen {
                         self.objs[o].p
                     }
                 };
-                (p, named.then_some(o), signal_text(r, cat, &road))
+                (p, named.then_some(o), signal_text(r, cat, &road, in_kern))
             };
             raw.push((datum, cat, p, obj, text));
         }
@@ -2091,6 +2092,11 @@ fn business_name(r: &mut R, sbi: &str, woonplaats: &str) -> String {
         "4690" => vec![format!("{s} Groothandel B.V.")],
         "1013" => vec![format!("Vleeswarenfabriek {w}")],
         "3811" => vec![format!("Afvalinzameling {w}")],
+        "9499" => vec![
+            format!("Stichting Dorpshuis {w}"),
+            format!("Vereniging Plaatselijk Belang {w}"),
+        ],
+        "7490" => vec![format!("{s} Diensten"), format!("Bureau {f} {s}")],
         _ => vec![format!(
             "{s} {}",
             if r.chance(0.5) { "B.V." } else { "V.O.F." }
@@ -2168,13 +2174,18 @@ fn dump_text(r: &mut R, road: &str) -> String {
     }
 }
 
-fn signal_text(r: &mut R, cat: SignaalCategorie, road: &str) -> String {
+fn signal_text(r: &mut R, cat: SignaalCategorie, road: &str, in_kern: bool) -> String {
     use SignaalCategorie::*;
     let opts: Vec<String> = match cat {
+        Hennepteelt if in_kern => vec![
+            format!("Hennepgeur bij een woning aan de {road}, ramen op zolder altijd afgeplakt."),
+            format!("Opvallend veel verkeer 's avonds bij een woning aan de {road}."),
+            "Buren horen dag en nacht ventilatoren; de woning lijkt onbewoond.".into(),
+        ],
         Hennepteelt => vec![
             format!("Sterke hennepgeur bij een schuur aan de {road}, ramen afgeplakt."),
             "Zoemend geluid en warmte uit het dak, 's nachts licht in de schuur.".into(),
-            format!("Opvallend veel verkeer 's avonds bij een woning aan de {road}."),
+            format!("Sneeuw smelt direct op het dak van de stal aan de {road}."),
         ],
         SynthetischDrugslab => vec![
             format!("Sterke anijslucht rond de loods aan de {road}."),

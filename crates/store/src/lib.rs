@@ -311,3 +311,8 @@ mod tests {
         assert!(checked >= 1);
     }
 }
+
+/// Execute a fixed SQL statement inside a transaction (maintenance and tests).
+pub async fn raw_execute(tx: &mut WriteTx, sql: &'static str) -> Result<u64> {
+    Ok(sqlx::query(sql).execute(tx.conn()).await?.rows_affected())
+}

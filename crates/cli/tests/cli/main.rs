@@ -1,0 +1,274 @@
+//! The `buitenzicht` binary as a user runs it: demo, users, backup, audit
+//! verification, configuration, and clear errors with a non-zero exit.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn bz(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_buitenzicht"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("BUITENZICHT_DATABASE")
+        .env_remove("BUITENZICHT_CONFIG")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run buitenzicht")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn demo_creates_the_municipality_and_prints_accounts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let o = bz(&dir, &["demo", "--no-serve", "--seed", "7"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    for role in [
+        "demo.beheerder",
+        "demo.analist",
+        "demo.aov",
+        "demo.toezichthouder",
+        "demo.coach",
+        "demo.partner",
+        "demo.intake",
+    ] {
+        assert!(out.contains(role), "{role} printed");
+    }
+    let accounts: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("demo-accounts.json")).unwrap()).unwrap();
+    assert_eq!(accounts.as_array().unwrap().len(), 7);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("demo-accounts.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "secrets file is private");
+    }
+    // Refreshing keeps one copy of everything and the same accounts for the same seed.
+    let again = bz(&dir, &["demo", "--no-serve", "--seed", "7"]);
+    assert!(again.status.success(), "{}", text(&again));
+    let accounts2: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("demo-accounts.json")).unwrap()).unwrap();
+    assert_eq!(accounts, accounts2, "deterministic for a seed");
+    let verify = bz(&dir, &["audit", "verify"]);
+    assert!(
+        verify.status.success() && text(&verify).contains("OK"),
+        "{}",
+        text(&verify)
+    );
+}
+
+#[test]
+fn users_can_be_added_reset_and_disabled_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    assert!(bz(&dir, &["demo", "--no-serve"]).status.success());
+    let o = bz(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "nieuwe.analist",
+            "--name",
+            "N. Analist",
+            "--org",
+            "RIEC Oost-Nederland (demo)",
+            "--role",
+            "analist",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Tijdelijk wachtwoord"));
+    let dup = bz(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "nieuwe.analist",
+            "--name",
+            "X",
+            "--org",
+            "RIEC Oost-Nederland (demo)",
+            "--role",
+            "analist",
+        ],
+    );
+    assert!(!dup.status.success());
+    assert!(text(&dup).contains("already exists"), "{}", text(&dup));
+    let bad = bz(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "x",
+            "--name",
+            "X",
+            "--org",
+            "Nergens",
+            "--role",
+            "koning",
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad).contains("ongeldige invoer / invalid input"),
+        "{}",
+        text(&bad)
+    );
+    let o = bz(&dir, &["user", "passwd", "nieuwe.analist"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = bz(&dir, &["user", "disable", "nieuwe.analist"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let missing = bz(&dir, &["user", "disable", "bestaat.niet"]);
+    assert!(!missing.status.success());
+}
+
+#[test]
+fn audit_verify_fails_after_tampering() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    assert!(bz(&dir, &["demo", "--no-serve"]).status.success());
+    let db = dir.join("buitenzicht.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = bz_store::Store::open(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        let mut tx = store.begin_write().await.unwrap();
+        bz_store::raw_execute(
+            &mut tx,
+            "UPDATE audit_log SET actor_name = 'someone else' WHERE seq = 3",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
+    });
+    let o = bz(&dir, &["audit", "verify"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("regel 3"), "{}", text(&o));
+}
+
+#[test]
+fn backup_writes_a_copy_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    assert!(bz(&dir, &["demo", "--no-serve"]).status.success());
+    let target = tmp.path().join("backups/copy.db");
+    let o = bz(&dir, &["backup", "--output", target.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(std::fs::metadata(&target).unwrap().len() > 100_000);
+    let again = bz(&dir, &["backup", "--output", target.to_str().unwrap()]);
+    assert!(!again.status.success());
+}
+
+#[test]
+fn invalid_database_urls_are_refused_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    for url in [
+        "mysql://localhost/x",
+        "sqlite://",
+        "postgres://nobody@127.0.0.1:1/none",
+    ] {
+        let o = bz(&dir, &["migrate", "--database", url]);
+        assert!(!o.status.success(), "{url} accepted");
+        let t = text(&o);
+        assert!(t.contains("database"), "{url}: {t}");
+        assert!(!t.contains("panicked"), "{url}: {t}");
+    }
+    let o = bz(&dir, &["migrate", "--database", "mysql://localhost/x"]);
+    assert!(text(&o).contains("ongeldige database-URL"), "{}", text(&o));
+}
+
+#[test]
+fn an_unwritable_data_directory_is_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A file where the data directory should be: cannot be created or written.
+    let blocker = tmp.path().join("blocker");
+    std::fs::write(&blocker, b"not a directory").unwrap();
+    let o = bz(&blocker.join("data"), &["migrate"]);
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(t.contains("datamap") && t.contains("data directory"), "{t}");
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"not a directory");
+}
+
+#[test]
+fn configuration_file_is_read_and_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("bz.toml");
+    let data = tmp.path().join("via-config");
+    std::fs::write(
+        &cfg,
+        format!("data_dir = {:?}\n", data.display().to_string()),
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_buitenzicht"))
+        .args(["migrate", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        data.join("buitenzicht.db").exists(),
+        "data_dir from the config file"
+    );
+    std::fs::write(&cfg, "data_dirr = \"x\"\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_buitenzicht"))
+        .args(["migrate", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("data_dirr"),
+        "unknown key named: {}",
+        text(&o)
+    );
+    // Environment variables work too.
+    let env_dir = tmp.path().join("via-env");
+    let o = Command::new(env!("CARGO_BIN_EXE_buitenzicht"))
+        .arg("migrate")
+        .env("BUITENZICHT_DATA_DIR", &env_dir)
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(env_dir.join("buitenzicht.db").exists());
+}
+
+#[test]
+fn help_is_available_for_every_command() {
+    for cmd in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["demo", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["backup", "--help"],
+        vec!["audit", "verify", "--help"],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_buitenzicht"))
+            .args(&cmd)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{cmd:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Usage"),
+            "{cmd:?}"
+        );
+    }
+}
