@@ -50,8 +50,8 @@ struct DemoAccount {
 fn password_from(rng: &mut rand_chacha::ChaCha20Rng) -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut s = String::from("demo-");
-    for i in 0..15 {
-        if i > 0 && i % 5 == 0 {
+    for i in 0..15u32 {
+        if i > 0 && i.is_multiple_of(5) {
             s.push('-');
         }
         s.push(ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char);

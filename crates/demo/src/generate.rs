@@ -1646,7 +1646,10 @@ impl Gen {
             }
         }
         let rural_houses: Vec<usize> = (0..self.objs.len())
-            .filter(|&i| matches!(self.objs[i].kind, Kind::FarmHouse | Kind::RuralHouse))
+            .filter(|&i| {
+                matches!(self.objs[i].kind, Kind::FarmHouse | Kind::RuralHouse)
+                    && self.kern_edge_dist(self.objs[i].p) > 800.0
+            })
             .collect();
         let kern_houses: Vec<usize> = (0..self.objs.len())
             .filter(|&i| matches!(self.objs[i].kind, Kind::KernHouse | Kind::Apartment))
@@ -1666,7 +1669,7 @@ impl Gen {
         };
 
         let from5 = years_before(reference, 5);
-        let n = r.int(80, 130) as usize;
+        let n = r.int(70, 115) as usize;
         let mut raw: Vec<(Date, IncidentSoort, Bron, RdPoint, Option<usize>, String)> = Vec::new();
         for _ in 0..n {
             let soort = *r.pick_weighted(&[
@@ -1679,9 +1682,9 @@ impl Gen {
             let at_obj = |r: &mut R| -> Option<usize> {
                 let u = r.uni(0.0, 1.0);
                 let (p_barn, p_rural_house, p_estate) = match soort {
-                    IncidentSoort::Hennepkwekerij => (0.62, 0.22, 0.03),
-                    IncidentSoort::Drugslab => (0.85, 0.07, 0.06),
-                    IncidentSoort::Opslag => (0.68, 0.12, 0.12),
+                    IncidentSoort::Hennepkwekerij => (0.68, 0.24, 0.02),
+                    IncidentSoort::Drugslab => (0.86, 0.06, 0.06),
+                    IncidentSoort::Opslag => (0.70, 0.12, 0.14),
                     IncidentSoort::Drugsafval => (0.0, 0.0, 0.0),
                 };
                 if u < p_barn && !barns.is_empty() {

@@ -60,7 +60,7 @@ impl CbsSquare {
             let v: u32 = s
                 .parse()
                 .map_err(|_| err(&format!("{axis} part is too large")))?;
-            if v % 5 != 0 {
+            if !v.is_multiple_of(5) {
                 return Err(err(&format!("{axis} part is not a multiple of 5")));
             }
             Ok(v)

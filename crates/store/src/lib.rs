@@ -261,6 +261,11 @@ pub(crate) fn flag(b: bool) -> i64 {
     i64::from(b)
 }
 
+/// Execute a fixed SQL statement inside a transaction (maintenance and tests).
+pub async fn raw_execute(tx: &mut WriteTx, sql: &'static str) -> Result<u64> {
+    Ok(sqlx::query(sql).execute(tx.conn()).await?.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,9 +315,4 @@ mod tests {
         }
         assert!(checked >= 1);
     }
-}
-
-/// Execute a fixed SQL statement inside a transaction (maintenance and tests).
-pub async fn raw_execute(tx: &mut WriteTx, sql: &'static str) -> Result<u64> {
-    Ok(sqlx::query(sql).execute(tx.conn()).await?.rows_affected())
 }

@@ -67,6 +67,11 @@ pub fn qr_svg(url: &str, title: &str) -> Option<String> {
     ))
 }
 
+/// A secret from given bytes (the demo derives its secrets from the seed).
+pub fn secret_from_bytes(bytes: &[u8]) -> String {
+    Secret::from(bytes).to_base32()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,9 +107,4 @@ mod tests {
         assert!(svg.starts_with("<svg role=\"img\""));
         assert!(!svg.contains("style="));
     }
-}
-
-/// A secret from given bytes (the demo derives its secrets from the seed).
-pub fn secret_from_bytes(bytes: &[u8]) -> String {
-    Secret::from(bytes).to_base32()
 }
