@@ -59,12 +59,25 @@ fn password_from(rng: &mut rand_chacha::ChaCha20Rng) -> String {
     s
 }
 
-pub async fn run(store: &Store, settings: &Settings, seed: u64) -> Result<()> {
+pub async fn run(
+    store: &Store,
+    settings: &Settings,
+    seed: u64,
+    scan_input: Option<&std::path::Path>,
+) -> Result<()> {
     let started = Instant::now();
     let today = time::OffsetDateTime::now_utc().date();
     let data = bz_demo::generate(seed, today);
     let gen_secs = started.elapsed().as_secs_f64();
     let m = &data.municipality;
+    if let Some(dir) = scan_input {
+        bz_demo::write_scan_input(&data, dir)
+            .with_context(|| format!("cannot write the scan input to {}", dir.display()))?;
+        println!(
+            "Invoer voor de gebiedsscan geschreven naar / scan input written to {}",
+            dir.display()
+        );
+    }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
 
     // Organisations first (incidents refer to their source organisation).
@@ -170,6 +183,7 @@ pub async fn run(store: &Store, settings: &Settings, seed: u64) -> Result<()> {
     bz_store::area::insert_incidents(&mut tx, &incidents, now).await?;
     bz_store::area::set_meta(&mut tx, "demo_seed", &seed.to_string()).await?;
     tx.commit().await?;
+    let stored_secs = started.elapsed().as_secs_f64() - gen_secs;
 
     // One account per role, with passwords and TOTP keys derived from the seed.
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed ^ 0x6275_6974_656e_7a69);
@@ -200,6 +214,29 @@ pub async fn run(store: &Store, settings: &Settings, seed: u64) -> Result<()> {
             organisation: org.name.clone(),
         });
     }
+    // A first gebiedsscan of the buitengebied, started by the demo analyst.
+    let analist = store
+        .user_by_username("demo.analist")
+        .await?
+        .context("demo analyst")?;
+    let scan_started = Instant::now();
+    let run_id = bz_web::scanrun::run(
+        store,
+        bz_web::scanrun::Starter {
+            user_id: &analist.id,
+            username: &analist.username,
+            org_id: &analist.org_id,
+        },
+        &m.code,
+        bz_domain::scan::AreaKind::Buitengebied,
+        today,
+        time::OffsetDateTime::now_utc().unix_timestamp() * 1000,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo scan: {e}"))?;
+    let run = store.scan_run(&run_id).await?;
+    let scan_secs = scan_started.elapsed().as_secs_f64();
+
     let accounts_file = settings.data_dir.join("demo-accounts.json");
     write_private(&accounts_file, &serde_json::to_vec_pretty(&printed)?)
         .with_context(|| format!("cannot write {}", accounts_file.display()))?;
@@ -226,8 +263,12 @@ pub async fn run(store: &Store, settings: &Settings, seed: u64) -> Result<()> {
         data.signals.len()
     );
     println!(
-        "  gegenereerd in {gen_secs:.2} s, opgeslagen in {:.2} s (seed {seed})",
-        started.elapsed().as_secs_f64() - gen_secs
+        "  gegenereerd in {gen_secs:.2} s, opgeslagen in {stored_secs:.2} s, totaal {:.2} s (seed {seed})",
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "  gebiedsscan buitengebied (peildatum {}): {} adressen, {} hoog, {} midden, {} laag ({scan_secs:.2} s)",
+        run.peildatum, run.addresses, run.hoog, run.midden, run.laag
     );
     println!();
     println!("Demo-accounts (wachtwoord en TOTP-sleutel voor uw authenticator-app):");

@@ -59,6 +59,9 @@ enum Command {
         /// Only create the data and print the accounts; do not serve.
         #[arg(long)]
         no_serve: bool,
+        /// Also write the demo data as gebiedsscan input files (spec v1) to this directory.
+        #[arg(long)]
+        scan_input: Option<PathBuf>,
         #[command(flatten)]
         serve: ServeOpts,
     },
@@ -76,6 +79,32 @@ enum Command {
     /// Audit trail commands.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Run the gebiedsscan (spec v1) over an input directory and write its three output files.
+    Scan {
+        /// Directory with adressen.csv, bedrijven.csv, incidenten.csv, signalen.csv, gemeenten.geojson.
+        #[arg(long)]
+        input: PathBuf,
+        /// Reference date YYYY-MM-DD (required: a scan must be reproducible).
+        #[arg(long)]
+        peildatum: String,
+        /// Directory to write adressen_scan.csv, gemeenten_scan.csv and vierkanten_scan.csv to.
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Print performance figures (benchmarks; no test asserts a time).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Time the gebiedsscan engine on N synthetic addresses.
+    Scan {
+        #[arg(long, default_value_t = 1_000_000)]
+        addresses: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -240,11 +269,12 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Demo {
             seed,
             no_serve,
+            scan_input,
             serve: opts,
         } => {
             let s = settings(&cli, Some(opts))?;
             let store = open_store(&s).await?;
-            demo::run(&store, &s, *seed).await?;
+            demo::run(&store, &s, *seed, scan_input.as_deref()).await?;
             if *no_serve {
                 Ok(())
             } else {
@@ -350,6 +380,46 @@ async fn run(cli: Cli) -> Result<()> {
                     b.seq()
                 ),
             }
+        }
+        Command::Scan {
+            input,
+            peildatum,
+            output,
+        } => {
+            let date = time::Date::parse(
+                peildatum,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .with_context(|| {
+                format!(
+                    "peildatum {peildatum:?} is geen datum JJJJ-MM-DD / is not a date YYYY-MM-DD"
+                )
+            })?;
+            let started = std::time::Instant::now();
+            let summary = bz_scan::run_dir(input, date, output)
+                .map_err(|e| anyhow::anyhow!("{} / {e}", e.message_nl()))?;
+            println!(
+                "Gebiedsscan klaar / scan done in {:.2} s: {summary:?}",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Scan { addresses, seed }) => {
+            let r = bz_scan::bench(*addresses, *seed);
+            println!(
+                "bench scan: {} adressen, {} incidenten, {} signalen",
+                r.addresses, r.incidents, r.signals
+            );
+            println!("  synthetische data: {:.2} s", r.generate_secs);
+            println!(
+                "  scan: {:.3} s ({:.0} adressen/s, {} threads)",
+                r.scan_secs,
+                r.addresses as f64 / r.scan_secs,
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1)
+            );
+            Ok(())
         }
     }
 }

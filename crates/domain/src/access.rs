@@ -50,6 +50,12 @@ pub enum Action {
     ManageUsers,
     /// Read the audit trail.
     ViewAudit,
+    /// See the scored addresses of a scan run and their explanations.
+    ViewScanResults,
+    /// Start a scan run over an area.
+    RunScan,
+    /// Record a human decision on a scored address.
+    DecideScan,
 }
 
 impl Action {
@@ -64,6 +70,9 @@ impl Action {
         Action::ManageOrganisations,
         Action::ManageUsers,
         Action::ViewAudit,
+        Action::ViewScanResults,
+        Action::RunScan,
+        Action::DecideScan,
     ];
 }
 
@@ -74,6 +83,9 @@ pub enum Resource<'a> {
     Any,
     /// An object owned by an organisation.
     OwnedBy { org_id: &'a str },
+    /// An object in an area (municipality); `subject_works_there` tells whether
+    /// the area is one of the subject organisation's areas.
+    InArea { subject_works_there: bool },
 }
 
 /// Why a request was denied.
@@ -109,6 +121,10 @@ pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>
             s.has_any(&[Analist, Aov, Toezichthouder, Intake, Beheerder])
         }
         Action::ManageOrganisations | Action::ManageUsers | Action::ViewAudit => s.has(Beheerder),
+        // Scored addresses are for the analysts and the municipality's safety
+        // and enforcement staff; partners and coaches see aggregates only.
+        Action::ViewScanResults => s.has_any(&[Analist, Aov, Toezichthouder]),
+        Action::RunScan | Action::DecideScan => s.has_any(&[Analist, Aov]),
     };
     if !allowed {
         return Err(Denial::Forbidden);
@@ -118,6 +134,15 @@ pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>
         // Owned objects: the owner's members, or a platform administrator.
         Resource::OwnedBy { org_id } => {
             if *org_id == s.org_id || s.has(Beheerder) {
+                Ok(())
+            } else {
+                Err(Denial::Forbidden)
+            }
+        }
+        Resource::InArea {
+            subject_works_there,
+        } => {
+            if *subject_works_there {
                 Ok(())
             } else {
                 Err(Denial::Forbidden)
@@ -186,6 +211,46 @@ mod tests {
         let s = subject(&[Role::Partner, Role::Aov]);
         assert_eq!(
             decide(Some(&s), Action::ViewLocationDetails, &Resource::Any),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn scan_results_are_need_to_know() {
+        for r in Role::ALL {
+            let s = subject(&[*r]);
+            let view = decide(Some(&s), Action::ViewScanResults, &Resource::Any).is_ok();
+            let run = decide(Some(&s), Action::RunScan, &Resource::Any).is_ok();
+            assert_eq!(
+                view,
+                matches!(r, Role::Analist | Role::Aov | Role::Toezichthouder),
+                "{r:?}"
+            );
+            assert_eq!(run, matches!(r, Role::Analist | Role::Aov), "{r:?}");
+            assert_eq!(
+                decide(Some(&s), Action::DecideScan, &Resource::Any).is_ok(),
+                run
+            );
+        }
+        let s = subject(&[Role::Aov]);
+        assert_eq!(
+            decide(
+                Some(&s),
+                Action::ViewScanResults,
+                &Resource::InArea {
+                    subject_works_there: false
+                }
+            ),
+            Err(Denial::Forbidden)
+        );
+        assert_eq!(
+            decide(
+                Some(&s),
+                Action::ViewScanResults,
+                &Resource::InArea {
+                    subject_works_there: true
+                }
+            ),
             Ok(())
         );
     }

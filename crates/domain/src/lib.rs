@@ -7,5 +7,6 @@
 pub mod access;
 pub mod audit;
 pub mod identity;
+pub mod scan;
 pub mod session;
 pub mod throttle;

@@ -12,6 +12,7 @@ pub mod area;
 pub mod audit;
 pub mod backup;
 pub mod org;
+pub mod scan;
 pub mod session;
 pub mod user;
 

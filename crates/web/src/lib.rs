@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod pages;
 pub mod provision;
 pub mod routes;
+pub mod scanrun;
 pub mod security;
 
 use axum::Router;

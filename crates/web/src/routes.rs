@@ -126,6 +126,37 @@ pub fn table() -> Vec<RouteSpec> {
             post(users::activate),
         ),
         r(g.clone(), "/beheer/audit", ViewAudit, get(audit::list)),
+        r(
+            g.clone(),
+            "/gebiedsscan",
+            ViewAreaAggregates,
+            get(scan::list),
+        ),
+        r(p.clone(), "/gebiedsscan", RunScan, post(scan::start)),
+        r(
+            g.clone(),
+            "/gebiedsscan/{run}",
+            ViewAreaAggregates,
+            get(scan::show),
+        ),
+        r(
+            g.clone(),
+            "/gebiedsscan/{run}/adres/{address}",
+            ViewScanResults,
+            get(scan::address),
+        ),
+        r(
+            p.clone(),
+            "/gebiedsscan/{run}/adres/{address}/besluit",
+            DecideScan,
+            post(scan::decide),
+        ),
+        r(
+            g.clone(),
+            "/algoritmeregister",
+            ViewPublic,
+            get(scan::algorithm_register),
+        ),
         r(g.clone(), "/api/v1/me", ViewHome, get(api::me)),
         r(
             g.clone(),

@@ -7,6 +7,7 @@ pub mod health;
 pub mod home;
 pub mod lang;
 pub mod orgs;
+pub mod scan;
 pub mod users;
 
 use crate::error::AppError;

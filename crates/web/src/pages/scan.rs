@@ -1,0 +1,524 @@
+//! Gebiedsscan pages: the runs over the organisation's areas, a run's class
+//! distribution and scored addresses, an address's explanation per
+//! indicator with the human decisions on it, and the algorithm register.
+
+use crate::AppState;
+use crate::ctx::{Ctx, PageCtx};
+use crate::error::AppError;
+use crate::i18n;
+use crate::pages::{FieldError, error_for, html};
+use crate::scanrun::{self, ScanRunError, Starter};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use bz_domain::access::{self, Action, Resource};
+use bz_domain::audit::Outcome;
+use bz_domain::scan::{AreaKind, Decision, INDICATORS_V1, contributions};
+use bz_store::audit::NewEntry;
+use bz_store::scan::{DecisionRow, ResultWithAddress, RunRow};
+use serde::Deserialize;
+
+const PAGE: i64 = 50;
+
+pub struct AreaChoice {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "scan_list.html")]
+struct ListPage {
+    page: PageCtx,
+    runs: Vec<RunRow>,
+    areas: Vec<AreaChoice>,
+    may_run: bool,
+    today: String,
+    errors: Vec<FieldError>,
+}
+
+impl ListPage {
+    fn err(&self, field: &str) -> Option<String> {
+        error_for(&self.errors, field)
+    }
+    fn when(&self, ts: &i64) -> String {
+        i18n::datetime(*ts)
+    }
+    fn kind(&self, k: &str) -> String {
+        self.page.t(&format!("scan.kind.{k}"))
+    }
+}
+
+async fn subject_areas(st: &AppState, ctx: &Ctx) -> Result<Vec<AreaChoice>, AppError> {
+    let s = ctx.subject.as_ref().ok_or(AppError::Unauthenticated)?;
+    Ok(st
+        .store
+        .organisation_areas(&s.org_id)
+        .await?
+        .into_iter()
+        .map(|a| AreaChoice {
+            code: a.code,
+            name: a.name,
+        })
+        .collect())
+}
+
+fn allowed(ctx: &Ctx, action: Action) -> bool {
+    access::decide(ctx.subject.as_ref(), action, &Resource::Any).is_ok()
+}
+
+async fn list_page(
+    st: &AppState,
+    ctx: &Ctx,
+    errors: Vec<FieldError>,
+) -> Result<ListPage, AppError> {
+    let areas = subject_areas(st, ctx).await?;
+    let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
+    let runs = st.store.scan_runs(&codes).await?;
+    Ok(ListPage {
+        page: ctx.page("scan.title"),
+        runs,
+        areas,
+        may_run: allowed(ctx, Action::RunScan),
+        today: st.clock.today().to_string(),
+        errors,
+    })
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Response, AppError> {
+    html(&list_page(&st, &ctx, Vec::new()).await?)
+}
+
+#[derive(Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    peildatum: String,
+}
+
+pub async fn start(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<StartForm>,
+) -> Result<Response, AppError> {
+    let s = ctx.subject.clone().ok_or(AppError::Unauthenticated)?;
+    let areas = subject_areas(&st, &ctx).await?;
+    let mut errors = Vec::new();
+    if !areas.iter().any(|a| a.code == f.area) {
+        errors.push(FieldError {
+            field: "area".into(),
+            message: ctx.t("err.unknown_value"),
+        });
+    }
+    let kind = AreaKind::parse(&f.kind);
+    if kind.is_none() {
+        errors.push(FieldError {
+            field: "kind".into(),
+            message: ctx.t("err.unknown_value"),
+        });
+    }
+    let peildatum = time::Date::parse(
+        f.peildatum.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok();
+    if peildatum.is_none() {
+        errors.push(FieldError {
+            field: "peildatum".into(),
+            message: ctx.t("err.bad_date"),
+        });
+    }
+    if let (true, Some(kind), Some(peildatum)) = (errors.is_empty(), kind, peildatum) {
+        let who = Starter {
+            user_id: &s.user_id,
+            username: &s.username,
+            org_id: &s.org_id,
+        };
+        match scanrun::run(&st.store, who, &f.area, kind, peildatum, st.clock.now_ms()).await {
+            Ok(id) => return Ok(Redirect::to(&format!("/gebiedsscan/{id}")).into_response()),
+            Err(ScanRunError::EmptyArea(_)) => errors.push(FieldError {
+                field: "area".into(),
+                message: ctx.t("scan.empty_area"),
+            }),
+            Err(e) => return Err(AppError::Internal(e.to_string())),
+        }
+    }
+    let p = list_page(&st, &ctx, errors).await?;
+    html(&p).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+}
+
+/// Load a run and check that it covers one of the subject's areas.
+async fn visible_run(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    action: Action,
+) -> Result<RunRow, AppError> {
+    let run = st.store.scan_run(id).await?;
+    let areas = subject_areas(st, ctx).await?;
+    let there = areas.iter().any(|a| a.code == run.area_code);
+    access::decide(
+        ctx.subject.as_ref(),
+        action,
+        &Resource::InArea {
+            subject_works_there: there,
+        },
+    )
+    .map_err(|_| AppError::NotFound)?;
+    Ok(run)
+}
+
+#[derive(Template)]
+#[template(path = "scan_run.html")]
+struct RunPage {
+    page: PageCtx,
+    run: RunRow,
+    inputs: Vec<(String, String)>,
+    weights: Vec<(String, String)>,
+    decisions: Vec<(String, i64)>,
+    show_results: bool,
+    results: Vec<ResultWithAddress>,
+    klasse: String,
+    next_offset: Option<i64>,
+}
+
+impl RunPage {
+    fn when(&self, ts: &i64) -> String {
+        i18n::datetime(*ts)
+    }
+    fn score(&self, s: &f64) -> String {
+        format!("{s:.3}")
+    }
+    fn addr(&self, r: &ResultWithAddress) -> String {
+        format!(
+            "{} {}{}, {}",
+            r.straat,
+            r.huisnummer,
+            r.huisletter.clone().unwrap_or_default(),
+            r.woonplaats
+        )
+    }
+    fn decision_label(&self, d: &str) -> String {
+        self.page.t(&format!("scan.decision.{d}"))
+    }
+    fn kind(&self, k: &str) -> String {
+        self.page.t(&format!("scan.kind.{k}"))
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct RunQuery {
+    #[serde(default)]
+    klasse: Option<String>,
+    #[serde(default)]
+    vanaf: Option<i64>,
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    Query(q): Query<RunQuery>,
+) -> Result<Response, AppError> {
+    let run = visible_run(&st, &ctx, &id, Action::ViewAreaAggregates).await?;
+    let show_results = allowed(&ctx, Action::ViewScanResults);
+    let klasse = q
+        .klasse
+        .filter(|k| ["hoog", "midden", "laag"].contains(&k.as_str()))
+        .unwrap_or_default();
+    let offset = q.vanaf.unwrap_or(0).max(0);
+    let results = if show_results {
+        st.store
+            .scan_results(&run.id, Some(&klasse), PAGE + 1, offset)
+            .await?
+    } else {
+        Vec::new()
+    };
+    let next_offset = (results.len() as i64 > PAGE).then_some(offset + PAGE);
+    let results: Vec<_> = results.into_iter().take(PAGE as usize).collect();
+    if show_results && let Some(s) = &ctx.subject {
+        st.store
+            .audit(
+                NewEntry {
+                    actor_id: Some(s.user_id.clone()),
+                    actor_name: s.username.clone(),
+                    org_id: Some(s.org_id.clone()),
+                    action: "scan.results.view",
+                    object_type: "scan_run",
+                    object_id: run.id.clone(),
+                    outcome: Outcome::Success,
+                    detail: format!("{} adressen getoond", results.len()),
+                },
+                st.clock.now_ms(),
+            )
+            .await?;
+    }
+    let json_pairs = |s: &str| -> Vec<(String, String)> {
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s)
+            .map(|m| m.into_iter().map(|(k, v)| (k, v.to_string())).collect())
+            .unwrap_or_default()
+    };
+    let page = RunPage {
+        page: ctx.page("scan.run_title"),
+        inputs: json_pairs(&run.inputs),
+        weights: json_pairs(&run.weights),
+        decisions: st.store.scan_decision_counts(&run.id).await?,
+        run,
+        show_results,
+        results,
+        klasse,
+        next_offset,
+    };
+    html(&page)
+}
+
+pub struct Term {
+    pub name: String,
+    pub value: String,
+    pub weight: String,
+    pub contribution: String,
+}
+
+#[derive(Template)]
+#[template(path = "scan_address.html")]
+struct AddressPage {
+    page: PageCtx,
+    run: RunRow,
+    r: ResultWithAddress,
+    terms: Vec<Term>,
+    score: String,
+    decisions: Vec<DecisionRow>,
+    choices: Vec<(&'static str, String)>,
+    may_decide: bool,
+    errors: Vec<FieldError>,
+    form_reason: String,
+    saved: bool,
+}
+
+impl AddressPage {
+    fn err(&self, field: &str) -> Option<String> {
+        error_for(&self.errors, field)
+    }
+    fn when(&self, ts: &i64) -> String {
+        i18n::datetime(*ts)
+    }
+    fn decision_label(&self, d: &str) -> String {
+        self.page.t(&format!("scan.decision.{d}"))
+    }
+}
+
+fn yes_no(lang: i18n::Lang, b: bool) -> String {
+    i18n::tr(lang, if b { "common.yes" } else { "common.no" })
+}
+
+async fn address_page(
+    st: &AppState,
+    ctx: &Ctx,
+    run_id: &str,
+    address_id: &str,
+    errors: Vec<FieldError>,
+    form_reason: String,
+    saved: bool,
+) -> Result<AddressPage, AppError> {
+    let run = visible_run(st, ctx, run_id, Action::ViewScanResults).await?;
+    let r = st.store.scan_result(&run.id, address_id).await?;
+    let s = ctx.subject.as_ref().ok_or(AppError::Unauthenticated)?;
+    st.store
+        .audit(
+            NewEntry {
+                actor_id: Some(s.user_id.clone()),
+                actor_name: s.username.clone(),
+                org_id: Some(s.org_id.clone()),
+                action: "scan.address.view",
+                object_type: "address",
+                object_id: address_id.to_string(),
+                outcome: Outcome::Success,
+                detail: format!("run {}", run.id),
+            },
+            st.clock.now_ms(),
+        )
+        .await?;
+    let x = &r.result;
+    let c = contributions(
+        x.incidenten_1km_5j as u32,
+        x.signalen_500m_2j as u32,
+        x.isolatie_m,
+        x.agrarisch_gestopt,
+        x.groot_bedrijfspand,
+        x.buiten_gebruik,
+    );
+    let values = [
+        x.incidenten_1km_5j.to_string(),
+        x.signalen_500m_2j.to_string(),
+        format!("{:.0} m", x.isolatie_m),
+        yes_no(ctx.lang, x.agrarisch_gestopt),
+        yes_no(ctx.lang, x.groot_bedrijfspand),
+        yes_no(ctx.lang, x.buiten_gebruik),
+    ];
+    let terms = INDICATORS_V1
+        .iter()
+        .zip(values)
+        .zip(c)
+        .map(|((ind, value), contrib)| Term {
+            name: ctx.t(&format!("indicator.{}", ind.name)),
+            value,
+            weight: format!("{:.2}", ind.weight),
+            contribution: format!("{contrib:.3}"),
+        })
+        .collect();
+    Ok(AddressPage {
+        page: ctx.page("scan.address_title"),
+        score: format!("{:.3}", x.score),
+        terms,
+        decisions: st.store.scan_decisions(&run.id, address_id).await?,
+        choices: Decision::ALL
+            .iter()
+            .map(|d| (d.as_str(), ctx.t(&format!("scan.decision.{}", d.as_str()))))
+            .collect(),
+        may_decide: allowed(ctx, Action::DecideScan),
+        run,
+        r,
+        errors,
+        form_reason,
+        saved,
+    })
+}
+
+pub async fn address(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((run_id, address_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    html(
+        &address_page(
+            &st,
+            &ctx,
+            &run_id,
+            &address_id,
+            Vec::new(),
+            String::new(),
+            false,
+        )
+        .await?,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn decide(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((run_id, address_id)): Path<(String, String)>,
+    Form(f): Form<DecisionForm>,
+) -> Result<Response, AppError> {
+    let s = ctx.subject.clone().ok_or(AppError::Unauthenticated)?;
+    let run = visible_run(&st, &ctx, &run_id, Action::DecideScan).await?;
+    st.store.scan_result(&run.id, &address_id).await?;
+    let mut errors = Vec::new();
+    let decision = Decision::parse(&f.decision);
+    if decision.is_none() {
+        errors.push(FieldError {
+            field: "decision".into(),
+            message: ctx.t("err.required"),
+        });
+    }
+    let reason = bz_domain::scan::reason(&f.reason)
+        .map_err(|p| {
+            errors.push(FieldError {
+                field: "reason".into(),
+                message: ctx.t(p.message_key()),
+            })
+        })
+        .ok();
+    if let (Some(decision), Some(reason)) = (decision, reason) {
+        let mut tx = st.store.begin_write().await?;
+        let row = DecisionRow {
+            id: String::new(),
+            run_id: run.id.clone(),
+            address_id: address_id.clone(),
+            decision: decision.as_str().into(),
+            reason,
+            decided_by: s.user_id.clone(),
+            decided_by_name: s.username.clone(),
+            org_id: s.org_id.clone(),
+            decided_at: st.clock.now(),
+        };
+        let id = bz_store::scan::insert_decision(&mut tx, &row).await?;
+        bz_store::audit::append(
+            &mut tx,
+            NewEntry {
+                actor_id: Some(s.user_id.clone()),
+                actor_name: s.username.clone(),
+                org_id: Some(s.org_id.clone()),
+                action: "scan.decision",
+                object_type: "address",
+                object_id: address_id.clone(),
+                outcome: Outcome::Success,
+                detail: format!("{} (besluit {id}, run {})", decision.as_str(), run.id),
+            },
+            st.clock.now_ms(),
+        )
+        .await?;
+        tx.commit().await?;
+        return html(
+            &address_page(
+                &st,
+                &ctx,
+                &run_id,
+                &address_id,
+                Vec::new(),
+                String::new(),
+                true,
+            )
+            .await?,
+        );
+    }
+    let p = address_page(
+        &st,
+        &ctx,
+        &run_id,
+        &address_id,
+        errors,
+        f.reason.clone(),
+        false,
+    )
+    .await?;
+    html(&p).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "algorithm.html")]
+struct AlgorithmPage {
+    page: PageCtx,
+    indicators: Vec<Term>,
+}
+
+/// The algorithm register entry of the gebiedsscan (public).
+pub async fn algorithm_register(Extension(ctx): Extension<Ctx>) -> Result<Response, AppError> {
+    let indicators = INDICATORS_V1
+        .iter()
+        .map(|i| Term {
+            name: ctx.t(&format!("indicator.{}", i.name)),
+            value: ctx.t(&format!("indicator.{}.definition", i.name)),
+            weight: format!("{:.2}", i.weight),
+            contribution: i.scaling.to_string(),
+        })
+        .collect();
+    html(&AlgorithmPage {
+        page: ctx.page("algorithm.title"),
+        indicators,
+    })
+}

@@ -1,0 +1,239 @@
+//! Running the gebiedsscan inside the server: read the stored registries,
+//! run the pure engine (`bz_scan`) off the async threads, and store the run
+//! with its results and an audit entry in one transaction.
+
+use bz_domain::audit::Outcome;
+use bz_domain::scan::{AreaKind, INDICATOR_SET_V1, INDICATORS_V1};
+use bz_store::Store;
+use bz_store::audit::NewEntry;
+use bz_store::scan::{ResultRow, RunRow};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanRunError {
+    #[error("{0}")]
+    Store(#[from] bz_store::StoreError),
+    #[error("stored data cannot be read for the scan: {0}")]
+    Data(String),
+    #[error("the area {0} has no addresses")]
+    EmptyArea(String),
+    #[error("scan task failed: {0}")]
+    Task(String),
+}
+
+/// Who starts the run.
+pub struct Starter<'a> {
+    pub user_id: &'a str,
+    pub username: &'a str,
+    pub org_id: &'a str,
+}
+
+fn date(s: &str, what: &str) -> Result<time::Date, ScanRunError> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| ScanRunError::Data(format!("{what}: {s:?}: {e}")))
+}
+
+/// Parse a stored GeoJSON MultiPolygon/Polygon geometry into rings of points.
+pub fn polygons_of(geometry: &str) -> Result<Vec<Vec<Vec<[f64; 2]>>>, ScanRunError> {
+    let v: serde_json::Value =
+        serde_json::from_str(geometry).map_err(|e| ScanRunError::Data(format!("geometry: {e}")))?;
+    let coords = v.get("coordinates").unwrap_or(&v);
+    let ty = v
+        .get("type")
+        .and_then(|t| t.as_str())
+        .unwrap_or("MultiPolygon");
+    let parse_ring = |r: &serde_json::Value| -> Option<Vec<[f64; 2]>> {
+        r.as_array()?
+            .iter()
+            .map(|p| Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?]))
+            .collect()
+    };
+    let parse_poly = |p: &serde_json::Value| -> Option<Vec<Vec<[f64; 2]>>> {
+        p.as_array()?.iter().map(parse_ring).collect()
+    };
+    let out = if ty == "Polygon" {
+        parse_poly(coords).map(|p| vec![p])
+    } else {
+        coords
+            .as_array()
+            .and_then(|ps| ps.iter().map(parse_poly).collect())
+    };
+    out.ok_or_else(|| ScanRunError::Data("geometry is not a (Multi)Polygon".into()))
+}
+
+/// Run the scan for a municipality (or its buitengebied) and store it. Returns the run id.
+pub async fn run(
+    store: &Store,
+    who: Starter<'_>,
+    area_code: &str,
+    kind: AreaKind,
+    peildatum: time::Date,
+    now_ms: i64,
+) -> Result<String, ScanRunError> {
+    let src = store.scan_source().await?;
+    let area_name = src
+        .gemeenten
+        .iter()
+        .find(|g| g.0 == area_code)
+        .map(|g| g.1.clone())
+        .unwrap_or_else(|| area_code.to_string());
+    let mut input = bz_scan::ScanInput {
+        addresses: Vec::with_capacity(src.addresses.len()),
+        businesses: Vec::new(),
+        incidents: Vec::new(),
+        signals: Vec::new(),
+        municipalities: Vec::new(),
+    };
+    for a in &src.addresses {
+        input.addresses.push(bz_scan::Address {
+            id: a.id.clone(),
+            x: a.x,
+            y: a.y,
+            gemeente: a.gemeente_code.clone(),
+            gebruiksdoel: a.gebruiksdoel.clone(),
+            oppervlakte: a.oppervlakte,
+            bouwjaar: a.bouwjaar.unwrap_or(0) as i32,
+            status: a.status.clone(),
+        });
+    }
+    for b in &src.businesses {
+        input.businesses.push(bz_scan::Business {
+            kvk: b.kvk.clone(),
+            adres_id: b.address_id.clone(),
+            sbi: b.sbi.clone(),
+            start: date(&b.start_date, "business start")?,
+            einde: b
+                .end_date
+                .as_deref()
+                .map(|d| date(d, "business end"))
+                .transpose()?,
+        });
+    }
+    for i in &src.incidents {
+        input.incidents.push(bz_scan::Incident {
+            id: i.id.clone(),
+            x: i.x,
+            y: i.y,
+            datum: date(&i.date, "incident date")?,
+            soort: i.kind.clone(),
+        });
+    }
+    for (code, name, geometry) in &src.gemeenten {
+        input.municipalities.push(bz_scan::Municipality {
+            statcode: code.clone(),
+            statnaam: name.clone(),
+            polygons: polygons_of(geometry)?,
+        });
+    }
+    let counts = json!({
+        "addresses": input.addresses.len(),
+        "businesses": input.businesses.len(),
+        "incidents": input.incidents.len(),
+        "signals": input.signals.len(),
+        "municipalities": input.municipalities.len(),
+    });
+    let started = std::time::Instant::now();
+    let output = tokio::task::spawn_blocking(move || {
+        let out = bz_scan::scan(&input, peildatum);
+        (input, out)
+    })
+    .await
+    .map_err(|e| ScanRunError::Task(e.to_string()))?;
+    let (input, output) = output;
+    let duration_ms = started.elapsed().as_millis() as i64;
+
+    let mut results = Vec::new();
+    for (a, r) in input.addresses.iter().zip(&output.addresses) {
+        if a.gemeente != area_code || (kind == AreaKind::Buitengebied && !r.buitengebied) {
+            continue;
+        }
+        results.push(ResultRow {
+            address_id: r.id.clone(),
+            oad: r.oad,
+            buitengebied: r.buitengebied,
+            incidenten_1km_5j: i64::from(r.incidenten_1km_5j),
+            signalen_500m_2j: i64::from(r.signalen_500m_2j),
+            isolatie_m: r.isolatie_m,
+            agrarisch_gestopt: r.agrarisch_gestopt,
+            groot_bedrijfspand: r.groot_bedrijfspand,
+            buiten_gebruik: r.buiten_gebruik,
+            score: r.score,
+            klasse: r.klasse.as_str().to_string(),
+        });
+    }
+    if results.is_empty() {
+        return Err(ScanRunError::EmptyArea(area_code.to_string()));
+    }
+    let count = |k: &str| results.iter().filter(|r| r.klasse == k).count() as i64;
+    let mean = results.iter().map(|r| r.score).sum::<f64>() / results.len() as f64;
+    let weights: serde_json::Map<String, serde_json::Value> = INDICATORS_V1
+        .iter()
+        .map(|i| (i.name.to_string(), json!(i.weight)))
+        .collect();
+    let run = RunRow {
+        id: bz_store::new_id(),
+        area_kind: kind.as_str().into(),
+        area_code: area_code.into(),
+        area_name,
+        peildatum: peildatum.to_string(),
+        indicator_set: INDICATOR_SET_V1.into(),
+        weights: serde_json::Value::Object(weights).to_string(),
+        inputs: counts.to_string(),
+        started_by: who.user_id.into(),
+        started_by_name: who.username.into(),
+        org_id: who.org_id.into(),
+        started_at: now_ms / 1000,
+        duration_ms,
+        addresses: results.len() as i64,
+        buitengebied: results.iter().filter(|r| r.buitengebied).count() as i64,
+        hoog: count("hoog"),
+        midden: count("midden"),
+        laag: count("laag"),
+        mean_score: mean,
+    };
+    let mut tx = store.begin_write().await?;
+    bz_store::scan::insert_run(&mut tx, &run, &results).await?;
+    bz_store::audit::append(
+        &mut tx,
+        NewEntry {
+            actor_id: Some(who.user_id.into()),
+            actor_name: who.username.into(),
+            org_id: Some(who.org_id.into()),
+            action: "scan.run",
+            object_type: "scan_run",
+            object_id: run.id.clone(),
+            outcome: Outcome::Success,
+            detail: format!(
+                "{} {} peildatum {}: {} adressen, {} hoog",
+                kind.as_str(),
+                area_code,
+                run.peildatum,
+                run.addresses,
+                run.hoog
+            ),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(run.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_geometries_parse() {
+        let mp = polygons_of(
+            r#"{"type":"MultiPolygon","coordinates":[[[[0,0],[10,0],[10,10],[0,0]]]]}"#,
+        )
+        .unwrap();
+        assert_eq!(mp.len(), 1);
+        assert_eq!(mp[0][0].len(), 4);
+        let p = polygons_of(r#"{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,0]],[[1,1],[2,1],[2,2],[1,1]]]}"#).unwrap();
+        assert_eq!(p[0].len(), 2);
+        assert!(polygons_of(r#"{"type":"Point","coordinates":[1,2]}"#).is_err());
+        assert!(polygons_of("not json").is_err());
+    }
+}
