@@ -193,6 +193,16 @@ pub const NAV: &[NavEntry] = &[
         action: Action::ViewHome,
     },
     NavEntry {
+        href: "/gebiedsscan",
+        label: "nav.scan",
+        action: Action::ViewAreaAggregates,
+    },
+    NavEntry {
+        href: "/algoritmeregister",
+        label: "nav.algorithm",
+        action: Action::ViewPublic,
+    },
+    NavEntry {
         href: "/beheer/organisaties",
         label: "nav.organisations",
         action: Action::ManageOrganisations,

@@ -41,6 +41,14 @@ fn expected(method: &str, path: &str) -> Option<Who> {
             | "/beheer/gebruikers/{id}/activeren",
         ) => Who::Roles(ADMIN),
         ("GET", "/beheer/audit") => Who::Roles(ADMIN),
+        ("GET", "/gebiedsscan") | ("GET", "/gebiedsscan/{run}") => Who::AnyUser,
+        ("POST", "/gebiedsscan") | ("POST", "/gebiedsscan/{run}/adres/{address}/besluit") => {
+            Who::Roles(&[Analist, Aov])
+        }
+        ("GET", "/gebiedsscan/{run}/adres/{address}") => {
+            Who::Roles(&[Analist, Aov, Toezichthouder])
+        }
+        ("GET", "/algoritmeregister") => Who::Public,
         _ => return None,
     })
 }
@@ -49,6 +57,8 @@ fn concrete(path: &str) -> String {
     path.replace("{*path}", "app.css")
         .replace("{lang}", "en")
         .replace("{id}", "00000000-0000-7000-8000-000000000000")
+        .replace("{run}", "00000000-0000-7000-8000-000000000000")
+        .replace("{address}", "0000000000000000")
 }
 
 async fn call(c: &mut Client, method: &str, path: &str, csrf: &str) -> StatusCode {

@@ -5,6 +5,7 @@ mod access;
 mod admin;
 mod bad_input;
 mod login;
+mod scan;
 mod store;
 
 /// Print which database this run uses, once per test (visible with --nocapture).

@@ -1,0 +1,271 @@
+//! The gebiedsscan in the server: start a run, read its explanation, record a
+//! decision; partners see aggregates only; other areas stay invisible.
+
+use bz_domain::identity::{NewOrganisation, NewUser, Role};
+use bz_store::area::AddressRow;
+use bz_testkit::{GEMEENTE, PASSWORD, TestApp};
+use reqwest::StatusCode;
+
+fn address(id: &str, x: f64, y: f64, gebruiksdoel: &str, opp: i64, status: &str) -> AddressRow {
+    AddressRow {
+        id: id.into(),
+        x,
+        y,
+        gemeente_code: GEMEENTE.into(),
+        straat: "Veldweg".into(),
+        huisnummer: id[id.len() - 2..].parse().unwrap_or(1),
+        huisletter: None,
+        postcode: Some("7399 AB".into()),
+        woonplaats: "Testdorp".into(),
+        gebruiksdoel: gebruiksdoel.into(),
+        oppervlakte: opp,
+        bouwjaar: Some(1970),
+        status: status.into(),
+        source: "test".into(),
+    }
+}
+
+async fn seed_addresses(app: &TestApp) {
+    let rows = vec![
+        address(
+            "9901010000000001",
+            230_000.0,
+            455_000.0,
+            "woonfunctie",
+            120,
+            "Verblijfsobject in gebruik",
+        ),
+        address(
+            "9901010000000002",
+            230_020.0,
+            455_000.0,
+            "industriefunctie",
+            900,
+            "Verblijfsobject buiten gebruik",
+        ),
+        address(
+            "9901010000000003",
+            232_500.0,
+            457_000.0,
+            "woonfunctie",
+            100,
+            "Verblijfsobject in gebruik",
+        ),
+    ];
+    let mut tx = app.store.begin_write().await.unwrap();
+    bz_store::area::insert_addresses(&mut tx, &rows, 0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_aov_runs_a_scan_reads_the_explanation_and_records_a_decision() {
+    let app = TestApp::spawn().await.unwrap();
+    seed_addresses(&app).await;
+    let mut aov = app.login(app.account(Role::Aov)).await.unwrap();
+    aov.get("/gebiedsscan").await.unwrap();
+    let r = aov
+        .post_form(
+            "/gebiedsscan",
+            &[
+                ("area", GEMEENTE),
+                ("kind", "gemeente"),
+                ("peildatum", "2026-06-30"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let run_path = r.location().unwrap();
+    let page = aov.get(&run_path).await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("gebiedsscan-v1") && page.body.contains("Veldweg 2"),
+        "run page lists addresses"
+    );
+    let run_id = run_path.trim_start_matches("/gebiedsscan/").to_string();
+    let run = app.store.scan_run(&run_id).await.unwrap();
+    assert_eq!(run.addresses, 3);
+    assert_eq!(run.peildatum, "2026-06-30");
+
+    // The explanation adds up to the score: 0.15*clamp((20-100)/900) = 0 for isolation,
+    // 0.10 large building + 0.10 out of use = 0.20.
+    let a = aov
+        .get(&format!("{run_path}/adres/9901010000000002"))
+        .await
+        .unwrap();
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(
+        a.body.contains("id=\"score\">0.200"),
+        "{}",
+        &a.body[a.body.find("id=\"score\"").unwrap_or(0)..][..80]
+    );
+    assert!(a.body.contains("Groot bedrijfspand") && a.body.contains("0.100"));
+
+    // A decision needs a reason.
+    let bad = aov
+        .post_form(
+            &format!("{run_path}/adres/9901010000000002/besluit"),
+            &[("decision", "gesprek_de_boer_op"), ("reason", "kort")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("reason-error"));
+    let ok = aov
+        .post_form(
+            &format!("{run_path}/adres/9901010000000002/besluit"),
+            &[
+                ("decision", "gesprek_de_boer_op"),
+                (
+                    "reason",
+                    "Leegstaande loods, eigenaar onbekend bij de wijkagent.",
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(ok.body.contains("Leegstaande loods"));
+    let decisions = app
+        .store
+        .scan_decisions(&run_id, "9901010000000002")
+        .await
+        .unwrap();
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].decision, "gesprek_de_boer_op");
+    let audit = app.store.audit_page(50, None, Some("scan.")).await.unwrap();
+    for action in [
+        "scan.run",
+        "scan.results.view",
+        "scan.address.view",
+        "scan.decision",
+    ] {
+        assert!(
+            audit.iter().any(|e| e.record.action == action),
+            "{action} audited"
+        );
+    }
+
+    // A partner sees the distribution but no addresses.
+    let mut partner = app.login(app.account(Role::Partner)).await.unwrap();
+    let p = partner.get(&run_path).await.unwrap();
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(!p.body.contains("Veldweg"), "no addresses for partners");
+    assert_eq!(
+        partner
+            .get(&format!("{run_path}/adres/9901010000000002"))
+            .await
+            .unwrap()
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // An organisation that does not work in this municipality sees nothing of the run.
+    let other = bz_web::provision::ensure_org(
+        &app.store,
+        &NewOrganisation::parse("Gemeente Elders", "gemeente", "GM0001").unwrap(),
+        &[],
+    )
+    .await
+    .unwrap();
+    let secret = bz_web::auth::totp::new_secret();
+    bz_web::provision::create_user(
+        &app.store,
+        &other.id,
+        &NewUser::parse("elders.aov", "Elders", "", &["aov".into()]).unwrap(),
+        PASSWORD,
+        Some(&secret),
+        false,
+        bz_web::provision::IfExists::Fail,
+    )
+    .await
+    .unwrap();
+    let acc = bz_testkit::Account {
+        username: "elders.aov".into(),
+        password: PASSWORD.into(),
+        totp_secret: secret,
+        role: Role::Aov,
+    };
+    let mut elders = app.login(&acc).await.unwrap();
+    assert_eq!(
+        elders.get(&run_path).await.unwrap().status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        elders
+            .get(&format!("{run_path}/adres/9901010000000002"))
+            .await
+            .unwrap()
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = elders
+        .post_form(
+            "/gebiedsscan",
+            &[
+                ("area", GEMEENTE),
+                ("kind", "gemeente"),
+                ("peildatum", "2026-06-30"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "cannot scan another organisation's area"
+    );
+}
+
+#[tokio::test]
+async fn scans_of_empty_areas_and_bad_dates_are_refused_with_field_errors() {
+    let app = TestApp::spawn().await.unwrap();
+    let mut analist = app.login(app.account(Role::Analist)).await.unwrap();
+    analist.get("/gebiedsscan").await.unwrap();
+    let r = analist
+        .post_form(
+            "/gebiedsscan",
+            &[
+                ("area", GEMEENTE),
+                ("kind", "buitengebied"),
+                ("peildatum", "2026-02-30"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("peildatum-error"));
+    let r = analist
+        .post_form(
+            "/gebiedsscan",
+            &[
+                ("area", GEMEENTE),
+                ("kind", "buitengebied"),
+                ("peildatum", "2026-01-31"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("geen adressen"), "empty area explained");
+    assert!(
+        app.store
+            .scan_runs(&[GEMEENTE.to_string()])
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn the_algorithm_register_is_public() {
+    let app = TestApp::spawn().await.unwrap();
+    let r = app.client().get("/algoritmeregister").await.unwrap();
+    assert_eq!(r.status, StatusCode::OK);
+    for w in ["0.30", "0.15", "0.20", "0.10", "Menselijke tussenkomst"] {
+        assert!(r.body.contains(w), "{w}");
+    }
+}
