@@ -91,9 +91,26 @@ enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+    /// Import data; every import is one transaction: on any error nothing is imported.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Print performance figures (benchmarks; no test asserts a time).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// CBS municipality boundaries (GeoJSON in RD New or WGS84, detected from `crs` or the coordinates).
+    Gemeenten {
+        file: PathBuf,
+        /// Property holding the CBS code.
+        #[arg(long, default_value = "statcode")]
+        code_property: String,
+        /// Property holding the name.
+        #[arg(long, default_value = "statnaam")]
+        name_property: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -400,6 +417,63 @@ async fn run(cli: Cli) -> Result<()> {
                 .map_err(|e| anyhow::anyhow!("{} / {e}", e.message_nl()))?;
             println!(
                 "Gebiedsscan klaar / scan done in {:.2} s: {summary:?}",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Import(ImportCommand::Gemeenten {
+            file,
+            code_property,
+            name_property,
+        }) => {
+            let s = settings(&cli, None)?;
+            let bytes = std::fs::read(file).with_context(|| {
+                format!(
+                    "{} kan niet worden gelezen / cannot be read",
+                    file.display()
+                )
+            })?;
+            let opts = bz_geo::ParseOptions {
+                code_property: code_property.clone(),
+                name_property: name_property.clone(),
+                crs: None,
+            };
+            let started = std::time::Instant::now();
+            let list = bz_geo::parse_municipalities_geojson(&bytes, &file.display().to_string(), &opts).map_err(|e| anyhow::anyhow!("import geweigerd, er is niets geïmporteerd / import refused, nothing was imported: {e}"))?;
+            let store = open_store(&s).await?;
+            let now = time::OffsetDateTime::now_utc();
+            let mut tx = store.begin_write().await?;
+            for m in &list {
+                let geometry = bz_geo::multipolygon_to_geojson(&m.multipolygon_rd, bz_geo::Crs::Rd)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", m.code))?;
+                let row = bz_store::area::GemeenteRow {
+                    code: m.code.clone(),
+                    name: m.name.clone(),
+                    geometry: geometry.to_string(),
+                    area_m2: m.multipolygon_rd.area(),
+                    source: file.display().to_string(),
+                };
+                bz_store::area::upsert_gemeente(&mut tx, &row, now.unix_timestamp()).await?;
+            }
+            bz_store::audit::append(
+                &mut tx,
+                bz_store::audit::NewEntry {
+                    actor_id: None,
+                    actor_name: "system (cli)".into(),
+                    org_id: None,
+                    action: "import.gemeenten",
+                    object_type: "file",
+                    object_id: file.display().to_string(),
+                    outcome: bz_domain::audit::Outcome::Success,
+                    detail: format!("{} gemeenten", list.len()),
+                },
+                (now.unix_timestamp_nanos() / 1_000_000) as i64,
+            )
+            .await?;
+            tx.commit().await?;
+            println!(
+                "{} gemeenten geïmporteerd / municipalities imported in {:.2} s",
+                list.len(),
                 started.elapsed().as_secs_f64()
             );
             Ok(())

@@ -272,3 +272,34 @@ fn help_is_available_for_every_command() {
         );
     }
 }
+
+#[test]
+fn cbs_municipalities_import_in_both_projections_and_bad_files_change_nothing() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cbs");
+    if !shared.exists() {
+        eprintln!(
+            "SKIP: {} is absent (a fresh clone without shared/)",
+            shared.display()
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    for f in ["rd/gemeente_2026.geojson", "wgs84/gemeente_2026.geojson"] {
+        let o = bz(
+            &dir,
+            &["import", "gemeenten", shared.join(f).to_str().unwrap()],
+        );
+        assert!(o.status.success(), "{f}: {}", text(&o));
+        assert!(text(&o).contains("342 gemeenten"), "{}", text(&o));
+    }
+    let bad = tmp.path().join("bad.geojson");
+    std::fs::write(&bad, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"statnaam":"Zonder code"},"geometry":{"type":"Polygon","coordinates":[[[100000,400000],[100100,400000],[100100,400100],[100000,400000]]]}}]}"#).unwrap();
+    let o = bz(&dir, &["import", "gemeenten", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(
+        t.contains("bad.geojson") && t.contains("statcode") && t.contains("niets geïmporteerd"),
+        "{t}"
+    );
+}
