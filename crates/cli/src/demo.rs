@@ -235,6 +235,45 @@ pub async fn run(
     .await
     .map_err(|e| anyhow::anyhow!("demo scan: {e}"))?;
     let run = store.scan_run(&run_id).await?;
+    // The AOV'er has looked at the three highest scores and decided what to do.
+    let aov = store
+        .user_by_username("demo.aov")
+        .await?
+        .context("demo aov")?;
+    let reasons = [
+        (
+            "gesprek_de_boer_op",
+            "Gestopt agrarisch bedrijf met grote loods; eigenaar nodigen we uit voor een gesprek bij de volgende ronde.",
+        ),
+        (
+            "coach_aanbieden",
+            "Wijkagent kent de familie: bedrijf onlangs gestopt na ziekte; we bieden de agrocoach aan.",
+        ),
+        (
+            "geen_actie",
+            "Loods is bekend als opslag van de loonwerker uit het dorp; geen aanleiding.",
+        ),
+    ];
+    let top = store.scan_results(&run_id, Some("hoog"), 3, 0).await?;
+    let mut tx = store.begin_write().await?;
+    for (r, (decision, reason)) in top.iter().zip(reasons) {
+        bz_store::scan::insert_decision(
+            &mut tx,
+            &bz_store::scan::DecisionRow {
+                id: String::new(),
+                run_id: run_id.clone(),
+                address_id: r.result.address_id.clone(),
+                decision: decision.into(),
+                reason: reason.into(),
+                decided_by: aov.id.clone(),
+                decided_by_name: aov.username.clone(),
+                org_id: aov.org_id.clone(),
+                decided_at: time::OffsetDateTime::now_utc().unix_timestamp(),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
     let scan_secs = scan_started.elapsed().as_secs_f64();
 
     let accounts_file = settings.data_dir.join("demo-accounts.json");

@@ -141,6 +141,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         r(
             g.clone(),
+            "/gebiedsscan/{run}/export.csv",
+            ViewScanResults,
+            get(scan::export_csv),
+        ),
+        r(
+            g.clone(),
             "/gebiedsscan/{run}/adres/{address}",
             ViewScanResults,
             get(scan::address),

@@ -148,6 +148,18 @@ async fn an_aov_runs_a_scan_reads_the_explanation_and_records_a_decision() {
         );
     }
 
+    // The CSV export has every address with its indicators and the latest decision.
+    let csv = aov.get(&format!("{run_path}/export.csv")).await.unwrap();
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 4, "header and three addresses");
+    assert!(
+        lines[1].starts_with("9901010000000002,") && lines[1].ends_with(",laag,gesprek_de_boer_op"),
+        "{}",
+        lines[1]
+    );
+
     // A partner sees the distribution but no addresses.
     let mut partner = app.login(app.account(Role::Partner)).await.unwrap();
     let p = partner.get(&run_path).await.unwrap();

@@ -522,3 +522,96 @@ pub async fn algorithm_register(Extension(ctx): Extension<Ctx>) -> Result<Respon
         indicators,
     })
 }
+
+/// The scored addresses of a run as CSV (roles that may see per-location results).
+pub async fn export_csv(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let run = visible_run(&st, &ctx, &id, Action::ViewScanResults).await?;
+    let rows = st.store.scan_results(&run.id, None, i64::MAX, 0).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "adres_id",
+        "straat",
+        "huisnummer",
+        "huisletter",
+        "postcode",
+        "woonplaats",
+        "x",
+        "y",
+        "oad",
+        "buitengebied",
+        "incidenten_1km_5j",
+        "signalen_500m_2j",
+        "isolatie_m",
+        "agrarisch_gestopt",
+        "groot_bedrijfspand",
+        "buiten_gebruik",
+        "score",
+        "klasse",
+        "laatste_besluit",
+    ];
+    w.write_record(header)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    for r in &rows {
+        let x = &r.result;
+        let b = |v: bool| if v { "1".to_string() } else { "0".to_string() };
+        w.write_record([
+            x.address_id.clone(),
+            r.straat.clone(),
+            r.huisnummer.to_string(),
+            r.huisletter.clone().unwrap_or_default(),
+            r.postcode.clone().unwrap_or_default(),
+            r.woonplaats.clone(),
+            format!("{:.3}", r.x),
+            format!("{:.3}", r.y),
+            format!("{:.9}", x.oad),
+            b(x.buitengebied),
+            x.incidenten_1km_5j.to_string(),
+            x.signalen_500m_2j.to_string(),
+            format!("{:.9}", x.isolatie_m),
+            b(x.agrarisch_gestopt),
+            b(x.groot_bedrijfspand),
+            b(x.buiten_gebruik),
+            format!("{:.9}", x.score),
+            x.klasse.clone(),
+            r.latest_decision.clone().unwrap_or_default(),
+        ])
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    let body = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Some(s) = &ctx.subject {
+        st.store
+            .audit(
+                NewEntry {
+                    actor_id: Some(s.user_id.clone()),
+                    actor_name: s.username.clone(),
+                    org_id: Some(s.org_id.clone()),
+                    action: "scan.results.export",
+                    object_type: "scan_run",
+                    object_id: run.id.clone(),
+                    outcome: Outcome::Success,
+                    detail: format!("{} adressen (CSV)", rows.len()),
+                },
+                st.clock.now_ms(),
+            )
+            .await?;
+    }
+    let mut resp = body.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+        "attachment; filename=\"gebiedsscan-{}-{}.csv\"",
+        run.area_code, run.peildatum
+    )) {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
