@@ -45,9 +45,8 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         ("POST", "/gebiedsscan") | ("POST", "/gebiedsscan/{run}/adres/{address}/besluit") => {
             Who::Roles(&[Analist, Aov])
         }
-        ("GET", "/gebiedsscan/{run}/adres/{address}") => {
-            Who::Roles(&[Analist, Aov, Toezichthouder])
-        }
+        ("GET", "/gebiedsscan/{run}/adres/{address}")
+        | ("GET", "/gebiedsscan/{run}/export.csv") => Who::Roles(&[Analist, Aov, Toezichthouder]),
         ("GET", "/algoritmeregister") => Who::Public,
         _ => return None,
     })
