@@ -5,6 +5,7 @@
 //! login throttling, input validation of identities.
 
 pub mod access;
+pub mod algorithm_register;
 pub mod audit;
 pub mod identity;
 pub mod scan;

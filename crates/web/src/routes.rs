@@ -166,6 +166,12 @@ pub fn table() -> Vec<RouteSpec> {
         r(g.clone(), "/api/v1/me", ViewHome, get(api::me)),
         r(
             g.clone(),
+            "/api/v1/algoritmeregister",
+            ViewPublic,
+            get(scan::algorithm_register_json),
+        ),
+        r(
+            g.clone(),
             "/api/v1/gebieden",
             ViewAreaAggregates,
             get(api::areas),

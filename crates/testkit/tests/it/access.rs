@@ -47,7 +47,7 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         }
         ("GET", "/gebiedsscan/{run}/adres/{address}")
         | ("GET", "/gebiedsscan/{run}/export.csv") => Who::Roles(&[Analist, Aov, Toezichthouder]),
-        ("GET", "/algoritmeregister") => Who::Public,
+        ("GET", "/algoritmeregister") | ("GET", "/api/v1/algoritmeregister") => Who::Public,
         _ => return None,
     })
 }

@@ -280,4 +280,12 @@ async fn the_algorithm_register_is_public() {
     for w in ["0.30", "0.15", "0.20", "0.10", "Menselijke tussenkomst"] {
         assert!(r.body.contains(w), "{w}");
     }
+    let r = app.client().get("/api/v1/algoritmeregister").await.unwrap();
+    assert_eq!(r.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let entries = v.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "one entry per municipality organisation");
+    assert_eq!(entries[0]["organization"], "Gemeente Testdorp");
+    assert_eq!(entries[0]["standard_version"], "1.0.0");
+    assert_eq!(entries[0]["publication_category"], "Impactvolle algoritmes");
 }

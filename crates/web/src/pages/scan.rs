@@ -615,3 +615,87 @@ pub async fn export_csv(
     }
     Ok(resp)
 }
+
+/// The register entry of the gebiedsscan for one organisation, from the Dutch texts.
+pub fn register_entry(
+    organization: &str,
+    contact: &str,
+) -> bz_domain::algorithm_register::AlgorithmIn {
+    use bz_domain::algorithm_register::{AlgorithmIn, STANDARD_VERSION};
+    let nl = |k: &str| i18n::tr(i18n::Lang::Nl, k);
+    let indicators: String = INDICATORS_V1
+        .iter()
+        .map(|i| {
+            format!(
+                "<li>{} (gewicht {:.2}): {}</li>",
+                nl(&format!("indicator.{}", i.name)),
+                i.weight,
+                nl(&format!("indicator.{}.definition", i.name))
+            )
+        })
+        .collect();
+    AlgorithmIn {
+        name: "Gebiedsscan kwetsbare locaties buitengebied".into(),
+        description_short: "Deze scan combineert adres-, bedrijfs- en partnergegevens tot een indicatie van plekken in het buitengebied die kwetsbaar kunnen zijn voor drugscriminaliteit. Een medewerker beslist daarna of een gesprek, een coach of een gezamenlijke controle zinvol is.".into(),
+        organization: organization.chars().take(100).collect(),
+        category: vec!["Openbare orde en veiligheid".into()],
+        status: "In gebruik".into(),
+        begin_date: None,
+        contact_email: contact.into(),
+        publication_category: "Impactvolle algoritmes".into(),
+        goal: format!("<p>{}</p>", nl("algorithm.purpose_value")),
+        proportionality: "<p>De scan gebruikt alleen gegevens over adressen, gebouwen, bedrijven en incidenten in de omgeving, geen gegevens over personen. Alternatief is handmatig zoeken in losse bestanden; dat is minder volledig en minder controleerbaar.</p>".into(),
+        human_intervention: format!("<p>{}</p>", nl("algorithm.human_value")),
+        risks: format!("<p>{}</p>", nl("algorithm.risks_value")),
+        lawful_basis: format!("<p>{}</p>", nl("algorithm.legal_value")),
+        source_data: format!("<p>{}</p>", nl("algorithm.data_value")),
+        methods_and_models: format!("<p>Regelgebaseerd, niet zelflerend. Per adres zes indicatoren met vaste gewichten; de score is de gewogen som.</p><ul>{indicators}</ul><p>{}</p>", nl("algorithm.classes")),
+        provider: "Buitenzicht".into(),
+        lang: "nld".into(),
+        standard_version: STANDARD_VERSION.into(),
+        source_id: bz_domain::scan::INDICATOR_SET_V1.into(),
+        tags: "buitengebied, ondermijning, drugscriminaliteit, gebiedsscan".into(),
+    }
+}
+
+/// `GET /api/v1/algoritmeregister`: one entry per municipality organisation (public).
+pub async fn algorithm_register_json(
+    State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if st.config.tls { "https" } else { "http" };
+    let contact = format!("{scheme}://{host}/algoritmeregister");
+    let mut entries = Vec::new();
+    for o in st.store.organisations().await? {
+        if o.org_type != bz_domain::identity::OrgType::Gemeente || !o.active {
+            continue;
+        }
+        let e = register_entry(&o.name, &contact);
+        let problems = bz_domain::algorithm_register::validate(&e);
+        if !problems.is_empty() {
+            return Err(AppError::Internal(format!(
+                "register entry for {} is invalid: {problems:?}",
+                o.name
+            )));
+        }
+        entries.push(e);
+    }
+    Ok(axum::Json(entries).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_register_entry_meets_the_publication_standard() {
+        let e = super::register_entry(
+            "Gemeente Heidewolde",
+            "https://buitenzicht.example/algoritmeregister",
+        );
+        assert_eq!(bz_domain::algorithm_register::validate(&e), vec![]);
+        assert!(e.methods_and_models.contains("0.30"));
+    }
+}
