@@ -187,3 +187,121 @@ mod tests {
         }
     }
 }
+
+/// CBS urbanity class (stedelijkheid) from the address density (OAD): 1 = very
+/// strongly urban (≥ 2500) … 5 = not urban (< 500, the buitengebied).
+pub fn stedelijkheid(oad: f64) -> u8 {
+    if oad >= 2500.0 {
+        1
+    } else if oad >= 1500.0 {
+        2
+    } else if oad >= 1000.0 {
+        3
+    } else if oad >= 500.0 {
+        4
+    } else {
+        5
+    }
+}
+
+/// One scored address, as the bias report needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Scored {
+    pub oad: f64,
+    pub score: f64,
+    pub contributions: [f64; 6],
+}
+
+/// Counts of one group in the bias report.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct GroupShare {
+    pub group: String,
+    pub addresses: u64,
+    pub hoog: u64,
+    pub midden: u64,
+}
+
+/// Stored with every run: where the high scores fall, and how many of them
+/// hinge on a single indicator (without it the address would not be `hoog`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct BiasReport {
+    pub per_stedelijkheid: Vec<GroupShare>,
+    /// (indicator, number of `hoog` results that are `hoog` only because of it)
+    pub hoog_depends_on_one_indicator: Vec<(String, u64)>,
+    pub hoog_total: u64,
+}
+
+pub fn bias_report(scored: &[Scored]) -> BiasReport {
+    let mut groups: Vec<GroupShare> = (1..=5)
+        .map(|g| GroupShare {
+            group: g.to_string(),
+            ..Default::default()
+        })
+        .collect();
+    let mut depends = [0u64; 6];
+    let mut hoog_total = 0;
+    for s in scored {
+        let g = &mut groups[usize::from(stedelijkheid(s.oad)) - 1];
+        g.addresses += 1;
+        if s.score >= HOOG_FROM {
+            g.hoog += 1;
+            hoog_total += 1;
+            for (i, c) in s.contributions.iter().enumerate() {
+                if s.score - c < HOOG_FROM {
+                    depends[i] += 1;
+                }
+            }
+        } else if s.score >= MIDDEN_FROM {
+            g.midden += 1;
+        }
+    }
+    BiasReport {
+        per_stedelijkheid: groups.into_iter().filter(|g| g.addresses > 0).collect(),
+        hoog_depends_on_one_indicator: INDICATORS_V1
+            .iter()
+            .zip(depends)
+            .map(|(i, n)| (i.name.to_string(), n))
+            .collect(),
+        hoog_total,
+    }
+}
+
+#[cfg(test)]
+mod bias_tests {
+    use super::*;
+
+    #[test]
+    fn bias_report_counts_groups_and_single_indicator_dependence() {
+        let s = |oad, c: [f64; 6]| Scored {
+            oad,
+            score: c.iter().sum(),
+            contributions: c,
+        };
+        let report = bias_report(&[
+            s(100.0, [0.30, 0.0, 0.15, 0.20, 0.0, 0.10]), // hoog (0.75): only without incidents below 0.5
+            s(3000.0, [0.0, 0.0, 0.0, 0.20, 0.10, 0.0]),  // midden
+            s(700.0, [0.0; 6]),
+        ]);
+        assert_eq!(report.hoog_total, 1);
+        let g5 = report
+            .per_stedelijkheid
+            .iter()
+            .find(|g| g.group == "5")
+            .unwrap();
+        assert_eq!((g5.addresses, g5.hoog), (1, 1));
+        assert_eq!(report.per_stedelijkheid.len(), 3);
+        let dep: Vec<u64> = report
+            .hoog_depends_on_one_indicator
+            .iter()
+            .map(|d| d.1)
+            .collect();
+        assert_eq!(dep, vec![1, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn urbanity_classes_follow_cbs() {
+        assert_eq!(stedelijkheid(2500.0), 1);
+        assert_eq!(stedelijkheid(499.9), 5);
+        assert_eq!(stedelijkheid(500.0), 4);
+    }
+}

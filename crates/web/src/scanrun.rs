@@ -166,6 +166,23 @@ pub async fn run(
     }
     let count = |k: &str| results.iter().filter(|r| r.klasse == k).count() as i64;
     let mean = results.iter().map(|r| r.score).sum::<f64>() / results.len() as f64;
+    let scored: Vec<bz_domain::scan::Scored> = results
+        .iter()
+        .map(|r| bz_domain::scan::Scored {
+            oad: r.oad,
+            score: r.score,
+            contributions: bz_domain::scan::contributions(
+                r.incidenten_1km_5j as u32,
+                r.signalen_500m_2j as u32,
+                r.isolatie_m,
+                r.agrarisch_gestopt,
+                r.groot_bedrijfspand,
+                r.buiten_gebruik,
+            ),
+        })
+        .collect();
+    let bias = serde_json::to_string(&bz_domain::scan::bias_report(&scored))
+        .map_err(|e| ScanRunError::Data(e.to_string()))?;
     let weights: serde_json::Map<String, serde_json::Value> = INDICATORS_V1
         .iter()
         .map(|i| (i.name.to_string(), json!(i.weight)))
@@ -190,6 +207,7 @@ pub async fn run(
         midden: count("midden"),
         laag: count("laag"),
         mean_score: mean,
+        bias,
     };
     let mut tx = store.begin_write().await?;
     bz_store::scan::insert_run(&mut tx, &run, &results).await?;

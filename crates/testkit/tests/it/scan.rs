@@ -87,6 +87,16 @@ async fn an_aov_runs_a_scan_reads_the_explanation_and_records_a_decision() {
     let run_id = run_path.trim_start_matches("/gebiedsscan/").to_string();
     let run = app.store.scan_run(&run_id).await.unwrap();
     assert_eq!(run.addresses, 3);
+    let bias: serde_json::Value = serde_json::from_str(&run.bias).unwrap();
+    assert_eq!(
+        bias["per_stedelijkheid"][0]["group"], "5",
+        "three rural addresses"
+    );
+    assert_eq!(bias["per_stedelijkheid"][0]["addresses"], 3);
+    assert!(
+        page.body.contains("id=\"bias-urbanity\""),
+        "bias report shown"
+    );
     assert_eq!(run.peildatum, "2026-06-30");
 
     // The explanation adds up to the score: 0.15*clamp((20-100)/900) = 0 for isolation,

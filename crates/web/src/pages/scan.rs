@@ -183,6 +183,9 @@ struct RunPage {
     inputs: Vec<(String, String)>,
     weights: Vec<(String, String)>,
     decisions: Vec<(String, i64)>,
+    bias_groups: Vec<(String, u64, u64, u64)>,
+    bias_single: Vec<(String, u64)>,
+    bias_hoog: u64,
     show_results: bool,
     results: Vec<ResultWithAddress>,
     klasse: String,
@@ -265,7 +268,39 @@ pub async fn show(
             .map(|m| m.into_iter().map(|(k, v)| (k, v.to_string())).collect())
             .unwrap_or_default()
     };
+    let bias: serde_json::Value = serde_json::from_str(&run.bias).unwrap_or_default();
+    let bias_groups = bias["per_stedelijkheid"]
+        .as_array()
+        .map(|gs| {
+            gs.iter()
+                .map(|g| {
+                    (
+                        g["group"].as_str().unwrap_or("").to_string(),
+                        g["addresses"].as_u64().unwrap_or(0),
+                        g["hoog"].as_u64().unwrap_or(0),
+                        g["midden"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let bias_single = bias["hoog_depends_on_one_indicator"]
+        .as_array()
+        .map(|xs| {
+            xs.iter()
+                .map(|x| {
+                    (
+                        ctx.t(&format!("indicator.{}", x[0].as_str().unwrap_or(""))),
+                        x[1].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let page = RunPage {
+        bias_groups,
+        bias_single,
+        bias_hoog: bias["hoog_total"].as_u64().unwrap_or(0),
         page: ctx.page("scan.run_title"),
         inputs: json_pairs(&run.inputs),
         weights: json_pairs(&run.weights),
