@@ -3,6 +3,7 @@
 
 mod config;
 mod demo;
+mod import;
 
 use anyhow::{Context, Result, bail};
 use bz_domain::identity::NewUser;
@@ -110,6 +111,23 @@ enum ImportCommand {
         /// Property holding the name.
         #[arg(long, default_value = "statnaam")]
         name_property: String,
+    },
+    /// Addresses (BAG verblijfsobjecten) in the adressen.csv format of the gebiedsscan spec.
+    Adressen { file: PathBuf },
+    /// Businesses (KvK establishments with SBI code) in the bedrijven.csv format.
+    Bedrijven { file: PathBuf },
+    /// Partner incidents in the incidenten.csv format; source, legal basis and retention are required.
+    Incidenten {
+        file: PathBuf,
+        /// Name of the source organisation (must exist), e.g. "Politie Eenheid Oost-Nederland".
+        #[arg(long)]
+        bron: String,
+        /// Legal basis for processing, e.g. "Wpg art. 16 (RIEC-convenant)".
+        #[arg(long)]
+        grondslag: String,
+        /// Retention period in years after the incident date.
+        #[arg(long)]
+        bewaartermijn_jaren: u8,
     },
 }
 
@@ -476,6 +494,32 @@ async fn run(cli: Cli) -> Result<()> {
                 list.len(),
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Import(ImportCommand::Adressen { file }) => {
+            let s = settings(&cli, None)?;
+            let store = open_store(&s).await?;
+            let n = import::adressen(&store, file).await?;
+            println!("{n} adressen geïmporteerd / addresses imported");
+            Ok(())
+        }
+        Command::Import(ImportCommand::Bedrijven { file }) => {
+            let s = settings(&cli, None)?;
+            let store = open_store(&s).await?;
+            let n = import::bedrijven(&store, file).await?;
+            println!("{n} bedrijfsvestigingen geïmporteerd / establishments imported");
+            Ok(())
+        }
+        Command::Import(ImportCommand::Incidenten {
+            file,
+            bron,
+            grondslag,
+            bewaartermijn_jaren,
+        }) => {
+            let s = settings(&cli, None)?;
+            let store = open_store(&s).await?;
+            let n = import::incidenten(&store, file, bron, grondslag, *bewaartermijn_jaren).await?;
+            println!("{n} incidenten geïmporteerd / incidents imported");
             Ok(())
         }
         Command::Bench(BenchCommand::Scan { addresses, seed }) => {

@@ -220,12 +220,10 @@ fn unique(
     Ok(())
 }
 
-/// Read the input directory of the spec.
-pub fn read_input_dir(dir: &Path) -> Result<ScanInput, ScanError> {
-    let mut input = ScanInput::default();
-
+/// Read `adressen.csv` (spec v1 format).
+pub fn read_addresses(path: &Path) -> Result<Vec<Address>, ScanError> {
     let t = Table::read(
-        &dir.join("adressen.csv"),
+        path,
         &[
             "id",
             "x",
@@ -238,12 +236,13 @@ pub fn read_input_dir(dir: &Path) -> Result<ScanInput, ScanError> {
         ],
     )?;
     let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(t.rows.len());
     for (line, r) in &t.rows {
         let id = t.get(r, "id").trim().to_string();
         unique(&t.file, &mut seen, *line, "id", &id)?;
         let (x, y) = t.point(*line, r)?;
         let bouwjaar = t.i64(*line, r, "bouwjaar")?;
-        input.addresses.push(Address {
+        out.push(Address {
             id,
             x,
             y,
@@ -255,17 +254,28 @@ pub fn read_input_dir(dir: &Path) -> Result<ScanInput, ScanError> {
             status: t.get(r, "status").trim().to_string(),
         });
     }
+    Ok(out)
+}
 
-    let t = Table::read(
-        &dir.join("bedrijven.csv"),
-        &["kvk", "adres_id", "sbi", "start", "einde"],
-    )?;
+/// Read `bedrijven.csv` (spec v1 format).
+pub fn read_businesses(path: &Path) -> Result<Vec<Business>, ScanError> {
+    let t = Table::read(path, &["kvk", "adres_id", "sbi", "start", "einde"])?;
+    let mut out = Vec::with_capacity(t.rows.len());
     for (line, r) in &t.rows {
         let einde = t.get(r, "einde").trim();
-        input.businesses.push(Business {
+        let sbi = t.get(r, "sbi").trim().to_string();
+        if sbi.is_empty() || !sbi.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(field_err(
+                &t.file,
+                *line,
+                "sbi",
+                format!("{sbi:?} is not an SBI code without dots"),
+            ));
+        }
+        out.push(Business {
             kvk: t.get(r, "kvk").trim().to_string(),
             adres_id: t.get(r, "adres_id").trim().to_string(),
-            sbi: t.get(r, "sbi").trim().to_string(),
+            sbi,
             start: t.date(*line, r, "start")?,
             einde: if einde.is_empty() {
                 None
@@ -274,35 +284,48 @@ pub fn read_input_dir(dir: &Path) -> Result<ScanInput, ScanError> {
             },
         });
     }
+    Ok(out)
+}
 
-    let t = Table::read(
-        &dir.join("incidenten.csv"),
-        &["id", "x", "y", "datum", "soort"],
-    )?;
+/// Read `incidenten.csv` (spec v1 format).
+pub fn read_incidents(path: &Path) -> Result<Vec<Incident>, ScanError> {
+    let t = Table::read(path, &["id", "x", "y", "datum", "soort"])?;
     let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(t.rows.len());
     for (line, r) in &t.rows {
         let id = t.get(r, "id").trim().to_string();
         unique(&t.file, &mut seen, *line, "id", &id)?;
         let (x, y) = t.point(*line, r)?;
-        input.incidents.push(Incident {
+        let soort = t.get(r, "soort").trim().to_string();
+        if !["hennepkwekerij", "drugslab", "drugsafval", "opslag"].contains(&soort.as_str()) {
+            return Err(field_err(
+                &t.file,
+                *line,
+                "soort",
+                format!("{soort:?} is not one of hennepkwekerij, drugslab, drugsafval, opslag"),
+            ));
+        }
+        out.push(Incident {
             id,
             x,
             y,
             datum: t.date(*line, r, "datum")?,
-            soort: t.get(r, "soort").trim().to_string(),
+            soort,
         });
     }
+    Ok(out)
+}
 
-    let t = Table::read(
-        &dir.join("signalen.csv"),
-        &["id", "x", "y", "datum", "categorie"],
-    )?;
+/// Read `signalen.csv` (spec v1 format).
+pub fn read_signals(path: &Path) -> Result<Vec<Signal>, ScanError> {
+    let t = Table::read(path, &["id", "x", "y", "datum", "categorie"])?;
     let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(t.rows.len());
     for (line, r) in &t.rows {
         let id = t.get(r, "id").trim().to_string();
         unique(&t.file, &mut seen, *line, "id", &id)?;
         let (x, y) = t.point(*line, r)?;
-        input.signals.push(Signal {
+        out.push(Signal {
             id,
             x,
             y,
@@ -310,7 +333,18 @@ pub fn read_input_dir(dir: &Path) -> Result<ScanInput, ScanError> {
             categorie: t.get(r, "categorie").trim().to_string(),
         });
     }
+    Ok(out)
+}
 
+/// Read the input directory of the spec.
+pub fn read_input_dir(dir: &Path) -> Result<ScanInput, ScanError> {
+    let mut input = ScanInput {
+        addresses: read_addresses(&dir.join("adressen.csv"))?,
+        businesses: read_businesses(&dir.join("bedrijven.csv"))?,
+        incidents: read_incidents(&dir.join("incidenten.csv"))?,
+        signals: read_signals(&dir.join("signalen.csv"))?,
+        municipalities: Vec::new(),
+    };
     let path = dir.join("gemeenten.geojson");
     let bytes = std::fs::read(&path).map_err(|source| ScanError::Read {
         file: path.clone(),

@@ -116,7 +116,9 @@ pub async fn insert_addresses(tx: &mut WriteTx, rows: &[AddressRow], now: i64) -
         let sql = format!(
             "INSERT INTO addresses (id, x, y, gemeente_code, straat, huisnummer, huisletter, postcode, woonplaats, gebruiksdoel, oppervlakte, bouwjaar, status, source, updated_at) VALUES {}",
             values_clause(chunk.len(), COLS)
-        );
+        ) + " ON CONFLICT (id) DO UPDATE SET x = excluded.x, y = excluded.y, gemeente_code = excluded.gemeente_code, straat = excluded.straat, huisnummer = excluded.huisnummer, \
+               huisletter = excluded.huisletter, postcode = excluded.postcode, woonplaats = excluded.woonplaats, gebruiksdoel = excluded.gebruiksdoel, oppervlakte = excluded.oppervlakte, \
+               bouwjaar = excluded.bouwjaar, status = excluded.status, source = excluded.source, updated_at = excluded.updated_at";
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for a in chunk {
             q = q
@@ -147,7 +149,8 @@ pub async fn insert_businesses(tx: &mut WriteTx, rows: &[BusinessRow], now: i64)
         let sql = format!(
             "INSERT INTO businesses (id, kvk, name, address_id, sbi, start_date, end_date, source, updated_at) VALUES {}",
             values_clause(chunk.len(), COLS)
-        );
+        ) + " ON CONFLICT (id) DO UPDATE SET kvk = excluded.kvk, name = excluded.name, address_id = excluded.address_id, sbi = excluded.sbi, start_date = excluded.start_date, \
+               end_date = excluded.end_date, source = excluded.source, updated_at = excluded.updated_at";
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in chunk {
             q = q
@@ -172,7 +175,8 @@ pub async fn insert_incidents(tx: &mut WriteTx, rows: &[IncidentRow], now: i64) 
         let sql = format!(
             "INSERT INTO incidents (id, x, y, incident_date, kind, gemeente_code, source_org_id, legal_basis, retention_until, description, imported_at) VALUES {}",
             values_clause(chunk.len(), COLS)
-        );
+        ) + " ON CONFLICT (id) DO UPDATE SET x = excluded.x, y = excluded.y, incident_date = excluded.incident_date, kind = excluded.kind, gemeente_code = excluded.gemeente_code, \
+               source_org_id = excluded.source_org_id, legal_basis = excluded.legal_basis, retention_until = excluded.retention_until, description = excluded.description, imported_at = excluded.imported_at";
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for i in chunk {
             q = q
@@ -346,4 +350,16 @@ pub async fn set_meta(tx: &mut WriteTx, key: &str, value: &str) -> Result<()> {
         .execute(tx.conn())
         .await?;
     Ok(())
+}
+
+impl Store {
+    /// Code and stored geometry of every municipality, sorted by code.
+    pub async fn gemeente_geometries(&self) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT code, geometry FROM gemeenten ORDER BY code")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("code")?, r.try_get("geometry")?)))
+            .collect()
+    }
 }

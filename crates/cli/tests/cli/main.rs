@@ -303,3 +303,128 @@ fn cbs_municipalities_import_in_both_projections_and_bad_files_change_nothing() 
         "{t}"
     );
 }
+
+fn address_count(dir: &Path) -> i64 {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = bz_store::Store::open(&format!(
+            "sqlite://{}",
+            dir.join("buitenzicht.db").display()
+        ))
+        .await
+        .unwrap();
+        let f = store
+            .area_figures("GM9901", "2100-01-01", "1900-01-01", "1900-01-01")
+            .await
+            .unwrap();
+        store.close().await;
+        f.addresses
+    })
+}
+
+#[test]
+fn registry_imports_are_all_or_nothing_and_update_by_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let input = tmp.path().join("scan-in");
+    let o = bz(
+        &dir,
+        &[
+            "demo",
+            "--no-serve",
+            "--scan-input",
+            input.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let before = address_count(&dir);
+    assert!(before > 15_000);
+
+    // Re-importing the same addresses updates them: no duplicates.
+    let o = bz(
+        &dir,
+        &[
+            "import",
+            "adressen",
+            input.join("adressen.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(address_count(&dir), before);
+    let o = bz(
+        &dir,
+        &[
+            "import",
+            "bedrijven",
+            input.join("bedrijven.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+
+    // A bad line anywhere refuses the whole file.
+    let bad = tmp.path().join("adressen-bad.csv");
+    let mut content = std::fs::read_to_string(input.join("adressen.csv")).unwrap();
+    content.push_str("9901019999999999,not-a-number,455000,GM9901,woonfunctie,100,1990,Verblijfsobject in gebruik\n");
+    std::fs::write(&bad, content).unwrap();
+    let o = bz(&dir, &["import", "adressen", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(
+        t.contains("adressen-bad.csv")
+            && t.contains("regel")
+            && t.contains("kolom x")
+            && t.contains("niets geïmporteerd"),
+        "{t}"
+    );
+    assert_eq!(address_count(&dir), before, "nothing imported");
+
+    // Incidents need their source, legal basis and retention period.
+    let inc = input.join("incidenten.csv");
+    let o = bz(
+        &dir,
+        &[
+            "import",
+            "incidenten",
+            inc.to_str().unwrap(),
+            "--bron",
+            "Politie Eenheid Oost-Nederland (demo)",
+        ],
+    );
+    assert!(
+        !o.status.success(),
+        "refused without legal basis and retention"
+    );
+    let o = bz(
+        &dir,
+        &[
+            "import",
+            "incidenten",
+            inc.to_str().unwrap(),
+            "--bron",
+            "Onbekende Dienst",
+            "--grondslag",
+            "Wpg art. 16",
+            "--bewaartermijn-jaren",
+            "5",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("bestaat niet"), "{}", text(&o));
+    let o = bz(
+        &dir,
+        &[
+            "import",
+            "incidenten",
+            inc.to_str().unwrap(),
+            "--bron",
+            "Politie Eenheid Oost-Nederland (demo)",
+            "--grondslag",
+            "Wpg art. 16 (RIEC-convenant)",
+            "--bewaartermijn-jaren",
+            "5",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let verify = bz(&dir, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify));
+}
