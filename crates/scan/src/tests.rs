@@ -449,3 +449,12 @@ proptest! {
         prop_assert_eq!(fast, slow);
     }
 }
+
+#[test]
+fn engine_equals_reference_on_synthetic_towns_and_countryside() {
+    for seed in [1, 2] {
+        let input = crate::synth::generate(3000, seed);
+        let p = date!(2026 - 06 - 30);
+        assert_eq!(scan(&input, p), reference::scan(&input, p), "seed {seed}");
+    }
+}
