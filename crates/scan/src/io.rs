@@ -28,6 +28,12 @@ pub enum ScanError {
         file: PathBuf,
         source: std::io::Error,
     },
+    #[error("{}", rows_message(file, errors, *more, false))]
+    Rows {
+        file: PathBuf,
+        errors: Vec<ScanError>,
+        more: usize,
+    },
 }
 
 impl ScanError {
@@ -47,6 +53,72 @@ impl ScanError {
             ScanError::Write { file, source } => {
                 format!("{}: kan niet worden geschreven: {source}", file.display())
             }
+            ScanError::Rows { file, errors, more } => rows_message(file, errors, *more, true),
+        }
+    }
+}
+
+/// At most this many row errors are reported; the rest are counted.
+pub const MAX_REPORTED_ERRORS: usize = 50;
+
+fn rows_message(file: &Path, errors: &[ScanError], more: usize, nl: bool) -> String {
+    let total = errors.len() + more;
+    let mut s = if nl {
+        format!("{}: {total} fouten", file.display())
+    } else {
+        format!("{}: {total} errors", file.display())
+    };
+    for e in errors {
+        s.push_str("\n  ");
+        s.push_str(&if nl { e.message_nl() } else { e.to_string() });
+    }
+    if more > 0 {
+        s.push_str(&if nl {
+            format!("\n  … en nog {more} fouten")
+        } else {
+            format!("\n  … and {more} more errors")
+        });
+    }
+    s
+}
+
+/// Collects row errors: the first 50 are kept, the rest counted.
+struct Collector {
+    file: PathBuf,
+    errors: Vec<ScanError>,
+    more: usize,
+}
+
+impl Collector {
+    fn new(file: &Path) -> Collector {
+        Collector {
+            file: file.to_path_buf(),
+            errors: Vec::new(),
+            more: 0,
+        }
+    }
+    fn take<T>(&mut self, r: Result<T, ScanError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                if self.errors.len() < MAX_REPORTED_ERRORS {
+                    self.errors.push(e);
+                } else {
+                    self.more += 1;
+                }
+                None
+            }
+        }
+    }
+    fn finish<T>(self, v: T) -> Result<T, ScanError> {
+        if self.errors.is_empty() {
+            Ok(v)
+        } else {
+            Err(ScanError::Rows {
+                file: self.file,
+                errors: self.errors,
+                more: self.more,
+            })
         }
     }
 }
@@ -237,54 +309,66 @@ pub fn read_addresses(path: &Path) -> Result<Vec<Address>, ScanError> {
     )?;
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(t.rows.len());
+    let mut errs = Collector::new(path);
     for (line, r) in &t.rows {
-        let id = t.get(r, "id").trim().to_string();
-        unique(&t.file, &mut seen, *line, "id", &id)?;
-        let (x, y) = t.point(*line, r)?;
-        let bouwjaar = t.i64(*line, r, "bouwjaar")?;
-        out.push(Address {
-            id,
-            x,
-            y,
-            gemeente: t.get(r, "gemeente").trim().to_string(),
-            gebruiksdoel: t.get(r, "gebruiksdoel").trim().to_string(),
-            oppervlakte: t.i64(*line, r, "oppervlakte")?,
-            bouwjaar: i32::try_from(bouwjaar)
-                .map_err(|_| field_err(&t.file, *line, "bouwjaar", "out of range"))?,
-            status: t.get(r, "status").trim().to_string(),
-        });
+        let row = (|| {
+            let id = t.get(r, "id").trim().to_string();
+            unique(&t.file, &mut seen, *line, "id", &id)?;
+            let (x, y) = t.point(*line, r)?;
+            let bouwjaar = t.i64(*line, r, "bouwjaar")?;
+            Ok(Address {
+                id,
+                x,
+                y,
+                gemeente: t.get(r, "gemeente").trim().to_string(),
+                gebruiksdoel: t.get(r, "gebruiksdoel").trim().to_string(),
+                oppervlakte: t.i64(*line, r, "oppervlakte")?,
+                bouwjaar: i32::try_from(bouwjaar)
+                    .map_err(|_| field_err(&t.file, *line, "bouwjaar", "out of range"))?,
+                status: t.get(r, "status").trim().to_string(),
+            })
+        })();
+        if let Some(a) = errs.take(row) {
+            out.push(a);
+        }
     }
-    Ok(out)
+    errs.finish(out)
 }
 
 /// Read `bedrijven.csv` (spec v1 format).
 pub fn read_businesses(path: &Path) -> Result<Vec<Business>, ScanError> {
     let t = Table::read(path, &["kvk", "adres_id", "sbi", "start", "einde"])?;
     let mut out = Vec::with_capacity(t.rows.len());
+    let mut errs = Collector::new(path);
     for (line, r) in &t.rows {
-        let einde = t.get(r, "einde").trim();
-        let sbi = t.get(r, "sbi").trim().to_string();
-        if sbi.is_empty() || !sbi.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(field_err(
-                &t.file,
-                *line,
-                "sbi",
-                format!("{sbi:?} is not an SBI code without dots"),
-            ));
+        let row = (|| {
+            let einde = t.get(r, "einde").trim();
+            let sbi = t.get(r, "sbi").trim().to_string();
+            if sbi.is_empty() || !sbi.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(field_err(
+                    &t.file,
+                    *line,
+                    "sbi",
+                    format!("{sbi:?} is not an SBI code without dots"),
+                ));
+            }
+            Ok(Business {
+                kvk: t.get(r, "kvk").trim().to_string(),
+                adres_id: t.get(r, "adres_id").trim().to_string(),
+                sbi,
+                start: t.date(*line, r, "start")?,
+                einde: if einde.is_empty() {
+                    None
+                } else {
+                    Some(t.date(*line, r, "einde")?)
+                },
+            })
+        })();
+        if let Some(b) = errs.take(row) {
+            out.push(b);
         }
-        out.push(Business {
-            kvk: t.get(r, "kvk").trim().to_string(),
-            adres_id: t.get(r, "adres_id").trim().to_string(),
-            sbi,
-            start: t.date(*line, r, "start")?,
-            einde: if einde.is_empty() {
-                None
-            } else {
-                Some(t.date(*line, r, "einde")?)
-            },
-        });
     }
-    Ok(out)
+    errs.finish(out)
 }
 
 /// Read `incidenten.csv` (spec v1 format).
@@ -292,28 +376,34 @@ pub fn read_incidents(path: &Path) -> Result<Vec<Incident>, ScanError> {
     let t = Table::read(path, &["id", "x", "y", "datum", "soort"])?;
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(t.rows.len());
+    let mut errs = Collector::new(path);
     for (line, r) in &t.rows {
-        let id = t.get(r, "id").trim().to_string();
-        unique(&t.file, &mut seen, *line, "id", &id)?;
-        let (x, y) = t.point(*line, r)?;
-        let soort = t.get(r, "soort").trim().to_string();
-        if !["hennepkwekerij", "drugslab", "drugsafval", "opslag"].contains(&soort.as_str()) {
-            return Err(field_err(
-                &t.file,
-                *line,
-                "soort",
-                format!("{soort:?} is not one of hennepkwekerij, drugslab, drugsafval, opslag"),
-            ));
+        let row = (|| {
+            let id = t.get(r, "id").trim().to_string();
+            unique(&t.file, &mut seen, *line, "id", &id)?;
+            let (x, y) = t.point(*line, r)?;
+            let soort = t.get(r, "soort").trim().to_string();
+            if !["hennepkwekerij", "drugslab", "drugsafval", "opslag"].contains(&soort.as_str()) {
+                return Err(field_err(
+                    &t.file,
+                    *line,
+                    "soort",
+                    format!("{soort:?} is not one of hennepkwekerij, drugslab, drugsafval, opslag"),
+                ));
+            }
+            Ok(Incident {
+                id,
+                x,
+                y,
+                datum: t.date(*line, r, "datum")?,
+                soort,
+            })
+        })();
+        if let Some(i) = errs.take(row) {
+            out.push(i);
         }
-        out.push(Incident {
-            id,
-            x,
-            y,
-            datum: t.date(*line, r, "datum")?,
-            soort,
-        });
     }
-    Ok(out)
+    errs.finish(out)
 }
 
 /// Read `signalen.csv` (spec v1 format).
@@ -321,19 +411,25 @@ pub fn read_signals(path: &Path) -> Result<Vec<Signal>, ScanError> {
     let t = Table::read(path, &["id", "x", "y", "datum", "categorie"])?;
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(t.rows.len());
+    let mut errs = Collector::new(path);
     for (line, r) in &t.rows {
-        let id = t.get(r, "id").trim().to_string();
-        unique(&t.file, &mut seen, *line, "id", &id)?;
-        let (x, y) = t.point(*line, r)?;
-        out.push(Signal {
-            id,
-            x,
-            y,
-            datum: t.date(*line, r, "datum")?,
-            categorie: t.get(r, "categorie").trim().to_string(),
-        });
+        let row = (|| {
+            let id = t.get(r, "id").trim().to_string();
+            unique(&t.file, &mut seen, *line, "id", &id)?;
+            let (x, y) = t.point(*line, r)?;
+            Ok(Signal {
+                id,
+                x,
+                y,
+                datum: t.date(*line, r, "datum")?,
+                categorie: t.get(r, "categorie").trim().to_string(),
+            })
+        })();
+        if let Some(sg) = errs.take(row) {
+            out.push(sg);
+        }
     }
-    Ok(out)
+    errs.finish(out)
 }
 
 /// Read the input directory of the spec.

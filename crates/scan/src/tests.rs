@@ -458,3 +458,22 @@ fn engine_equals_reference_on_synthetic_towns_and_countryside() {
         assert_eq!(scan(&input, p), reference::scan(&input, p), "seed {seed}");
     }
 }
+
+#[test]
+fn up_to_fifty_row_errors_are_reported_then_counted() {
+    let mut content = String::from("id,x,y,gemeente,gebruiksdoel,oppervlakte,bouwjaar,status\n");
+    for i in 0..70 {
+        content.push_str(&format!("{i},bad,400000,GM0001,woonfunctie,10,1990,x\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_inputs(dir.path(), content.as_bytes());
+    let err = io::read_input_dir(dir.path()).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("70 errors"), "{msg}");
+    assert!(msg.contains("line 2, column x") && msg.contains("line 51, column x"));
+    assert!(!msg.contains("line 52, column x"), "only 50 listed");
+    assert!(msg.contains("and 20 more errors"));
+    assert!(
+        err.message_nl().contains("70 fouten") && err.message_nl().contains("regel 2, kolom x")
+    );
+}
