@@ -166,6 +166,30 @@ pub fn table() -> Vec<RouteSpec> {
         r(g.clone(), "/api/v1/me", ViewHome, get(api::me)),
         r(
             g.clone(),
+            "/api/v1/gebiedsscan",
+            ViewAreaAggregates,
+            get(scan_api::runs),
+        ),
+        r(
+            p.clone(),
+            "/api/v1/gebiedsscan",
+            RunScan,
+            post(scan_api::start),
+        ),
+        r(
+            g.clone(),
+            "/api/v1/gebiedsscan/{run}",
+            ViewAreaAggregates,
+            get(scan_api::run),
+        ),
+        r(
+            p.clone(),
+            "/api/v1/gebiedsscan/{run}/adres/{address}/besluit",
+            DecideScan,
+            post(scan_api::decide),
+        ),
+        r(
+            g.clone(),
             "/api/v1/algoritmeregister",
             ViewPublic,
             get(scan::algorithm_register_json),

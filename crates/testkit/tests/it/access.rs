@@ -48,6 +48,11 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         ("GET", "/gebiedsscan/{run}/adres/{address}")
         | ("GET", "/gebiedsscan/{run}/export.csv") => Who::Roles(&[Analist, Aov, Toezichthouder]),
         ("GET", "/algoritmeregister") | ("GET", "/api/v1/algoritmeregister") => Who::Public,
+        ("GET", "/api/v1/gebiedsscan") | ("GET", "/api/v1/gebiedsscan/{run}") => Who::AnyUser,
+        ("POST", "/api/v1/gebiedsscan")
+        | ("POST", "/api/v1/gebiedsscan/{run}/adres/{address}/besluit") => {
+            Who::Roles(&[Role::Analist, Role::Aov])
+        }
         _ => return None,
     })
 }

@@ -299,3 +299,77 @@ async fn the_algorithm_register_is_public() {
     assert_eq!(entries[0]["standard_version"], "1.0.0");
     assert_eq!(entries[0]["publication_category"], "Impactvolle algoritmes");
 }
+
+#[tokio::test]
+async fn the_scan_works_through_the_json_api_too() {
+    let app = TestApp::spawn().await.unwrap();
+    seed_addresses(&app).await;
+    let mut analist = app.login(app.account(Role::Analist)).await.unwrap();
+    let me: serde_json::Value =
+        serde_json::from_str(&analist.get("/api/v1/me").await.unwrap().body).unwrap();
+    let token = me["csrf_token"].as_str().unwrap().to_string();
+    let bad = analist
+        .post_json(
+            "/api/v1/gebiedsscan",
+            &serde_json::json!({"area": GEMEENTE, "kind": "overal", "peildatum": "2026-13-01"}),
+            Some(&token),
+        )
+        .await
+        .unwrap();
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let v: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
+    let fields: Vec<&str> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["kind", "peildatum"]);
+    let r = analist
+        .post_json(
+            "/api/v1/gebiedsscan",
+            &serde_json::json!({"area": GEMEENTE, "kind": "gemeente", "peildatum": "2026-06-30"}),
+            Some(&token),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let run: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let id = run["id"].as_str().unwrap().to_string();
+    assert_eq!(run["addresses"], 3);
+    assert_eq!(run["weights"]["incidenten_1km_5j"], 0.3);
+    let detail: serde_json::Value = serde_json::from_str(
+        &analist
+            .get(&format!("/api/v1/gebiedsscan/{id}?limit=2"))
+            .await
+            .unwrap()
+            .body,
+    )
+    .unwrap();
+    assert_eq!(detail["results"].as_array().unwrap().len(), 2);
+    assert_eq!(detail["results"][0]["address_id"], "9901010000000002");
+    let d = analist
+        .post_json(&format!("/api/v1/gebiedsscan/{id}/adres/9901010000000002/besluit"), &serde_json::json!({"decision": "integrale_controle_voorstellen", "reason": "Samen met OD en politie bekijken."}), Some(&token))
+        .await
+        .unwrap();
+    assert_eq!(d.status, StatusCode::CREATED, "{}", d.body);
+    let list: serde_json::Value =
+        serde_json::from_str(&analist.get("/api/v1/gebiedsscan").await.unwrap().body).unwrap();
+    assert_eq!(list["runs"].as_array().unwrap().len(), 1);
+
+    // Partners get the run without results.
+    let mut partner = app.login(app.account(Role::Partner)).await.unwrap();
+    let p: serde_json::Value = serde_json::from_str(
+        &partner
+            .get(&format!("/api/v1/gebiedsscan/{id}"))
+            .await
+            .unwrap()
+            .body,
+    )
+    .unwrap();
+    assert_eq!(p["hoog"], 0);
+    assert!(
+        p.get("results").is_none(),
+        "no per-address results for partners"
+    );
+}

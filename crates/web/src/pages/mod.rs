@@ -8,6 +8,7 @@ pub mod home;
 pub mod lang;
 pub mod orgs;
 pub mod scan;
+pub mod scan_api;
 pub mod users;
 
 use crate::error::AppError;

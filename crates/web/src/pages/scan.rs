@@ -50,7 +50,7 @@ impl ListPage {
     }
 }
 
-async fn subject_areas(st: &AppState, ctx: &Ctx) -> Result<Vec<AreaChoice>, AppError> {
+pub(crate) async fn subject_areas(st: &AppState, ctx: &Ctx) -> Result<Vec<AreaChoice>, AppError> {
     let s = ctx.subject.as_ref().ok_or(AppError::Unauthenticated)?;
     Ok(st
         .store
@@ -64,7 +64,7 @@ async fn subject_areas(st: &AppState, ctx: &Ctx) -> Result<Vec<AreaChoice>, AppE
         .collect())
 }
 
-fn allowed(ctx: &Ctx, action: Action) -> bool {
+pub(crate) fn allowed(ctx: &Ctx, action: Action) -> bool {
     access::decide(ctx.subject.as_ref(), action, &Resource::Any).is_ok()
 }
 
@@ -155,7 +155,7 @@ pub async fn start(
 }
 
 /// Load a run and check that it covers one of the subject's areas.
-async fn visible_run(
+pub(crate) async fn visible_run(
     st: &AppState,
     ctx: &Ctx,
     id: &str,
