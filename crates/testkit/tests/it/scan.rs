@@ -158,6 +158,13 @@ async fn an_aov_runs_a_scan_reads_the_explanation_and_records_a_decision() {
         );
     }
 
+    // The home page shows the latest run of the area.
+    let home = aov.get("/").await.unwrap();
+    assert!(
+        home.body.contains(&format!("href=\"{run_path}\"")),
+        "home links the latest scan"
+    );
+
     // The CSV export has every address with its indicators and the latest decision.
     let csv = aov.get(&format!("{run_path}/export.csv")).await.unwrap();
     assert_eq!(csv.status, StatusCode::OK);

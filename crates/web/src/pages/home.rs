@@ -15,6 +15,8 @@ pub struct AreaView {
     pub name: String,
     pub area_km2: String,
     pub figures: AreaFigures,
+    /// The newest gebiedsscan over this area, if any.
+    pub latest_scan: Option<bz_store::scan::RunRow>,
 }
 
 #[derive(Template)]
@@ -42,11 +44,18 @@ pub async fn area_views(
             .store
             .area_figures(&a.code, &today.to_string(), &since_5y, &since_10y)
             .await?;
+        let latest_scan = st
+            .store
+            .scan_runs(std::slice::from_ref(&a.code))
+            .await?
+            .into_iter()
+            .next();
         out.push(AreaView {
             code: a.code,
             name: a.name,
             area_km2: format!("{:.0}", a.area_m2 / 1e6),
             figures,
+            latest_scan,
         });
     }
     Ok((out, since_5y, today.to_string()))
