@@ -114,6 +114,16 @@ enum ImportCommand {
     },
     /// Addresses (BAG verblijfsobjecten) in the adressen.csv format of the gebiedsscan spec.
     Adressen { file: PathBuf },
+    /// BAG 2.0 Extract XML as Kadaster delivers it (zip-in-zip, zip, directory or XML file).
+    Bag {
+        path: PathBuf,
+        /// Keep the version of each object that is current on this date (default: today).
+        #[arg(long)]
+        peildatum: Option<String>,
+        /// CBS code for addresses whose municipality the extract does not give (no GEM-WPL-RELATIE file).
+        #[arg(long)]
+        gemeente: Option<String>,
+    },
     /// Businesses (KvK establishments with SBI code) in the bedrijven.csv format.
     Bedrijven { file: PathBuf },
     /// Partner incidents in the incidenten.csv format; source, legal basis and retention are required.
@@ -501,6 +511,29 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open_store(&s).await?;
             let n = import::adressen(&store, file).await?;
             println!("{n} adressen geïmporteerd / addresses imported");
+            Ok(())
+        }
+        Command::Import(ImportCommand::Bag {
+            path,
+            peildatum,
+            gemeente,
+        }) => {
+            let s = settings(&cli, None)?;
+            let date = match peildatum {
+                Some(p) => bz_scan::io::parse_date(p).with_context(|| {
+                    format!("peildatum {p:?} is geen datum JJJJ-MM-DD / is not a date YYYY-MM-DD")
+                })?,
+                None => time::OffsetDateTime::now_utc().date(),
+            };
+            let store = open_store(&s).await?;
+            let started = std::time::Instant::now();
+            let (n, stats) = import::bag(&store, path, date, gemeente.as_deref()).await?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "{n} adressen geïmporteerd uit {} XML-bestanden ({:.1} MB) in {secs:.2} s / addresses imported",
+                stats.files,
+                stats.bytes as f64 / 1e6
+            );
             Ok(())
         }
         Command::Import(ImportCommand::Bedrijven { file }) => {

@@ -428,3 +428,51 @@ fn registry_imports_are_all_or_nothing_and_update_by_id() {
     let verify = bz(&dir, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify));
 }
+
+#[test]
+fn bag_extract_import_from_the_real_doesburg_samples() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/bag-samples");
+    if !samples.exists() {
+        eprintln!(
+            "SKIP: {} is absent (a fresh clone without shared/)",
+            samples.display()
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let o = bz(
+        &dir,
+        &[
+            "import",
+            "bag",
+            samples
+                .join("lv/BAGNLDL-15092020-small.zip")
+                .to_str()
+                .unwrap(),
+            "--peildatum",
+            "2020-09-15",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("2 adressen"), "{}", text(&o));
+    // The deliberately bad geometry refuses the import, naming file, line and object.
+    let o = bz(
+        &dir,
+        &[
+            "import",
+            "bag",
+            samples.join("pand-gml-bad.xml").to_str().unwrap(),
+            "--peildatum",
+            "2020-09-15",
+        ],
+    );
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(
+        t.contains("pand-gml-bad.xml")
+            && t.contains("0147100000016964")
+            && t.contains("niets geïmporteerd"),
+        "{t}"
+    );
+}
