@@ -237,6 +237,48 @@ pub async fn run(
     Ok(run.id)
 }
 
+/// Record a person's decision on a scored address, with its audit entry, in one transaction.
+pub async fn record_decision(
+    store: &Store,
+    who: &bz_domain::access::Subject,
+    run: &RunRow,
+    address_id: &str,
+    decision: bz_domain::scan::Decision,
+    reason: String,
+    now_ms: i64,
+) -> Result<bz_store::scan::DecisionRow, bz_store::StoreError> {
+    let mut row = bz_store::scan::DecisionRow {
+        id: String::new(),
+        run_id: run.id.clone(),
+        address_id: address_id.to_string(),
+        decision: decision.as_str().into(),
+        reason,
+        decided_by: who.user_id.clone(),
+        decided_by_name: who.username.clone(),
+        org_id: who.org_id.clone(),
+        decided_at: now_ms / 1000,
+    };
+    let mut tx = store.begin_write().await?;
+    row.id = bz_store::scan::insert_decision(&mut tx, &row).await?;
+    bz_store::audit::append(
+        &mut tx,
+        NewEntry {
+            actor_id: Some(who.user_id.clone()),
+            actor_name: who.username.clone(),
+            org_id: Some(who.org_id.clone()),
+            action: "scan.decision",
+            object_type: "address",
+            object_id: address_id.to_string(),
+            outcome: Outcome::Success,
+            detail: format!("{} (besluit {}, run {})", decision.as_str(), row.id, run.id),
+        },
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

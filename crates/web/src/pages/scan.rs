@@ -479,35 +479,16 @@ pub async fn decide(
         })
         .ok();
     if let (Some(decision), Some(reason)) = (decision, reason) {
-        let mut tx = st.store.begin_write().await?;
-        let row = DecisionRow {
-            id: String::new(),
-            run_id: run.id.clone(),
-            address_id: address_id.clone(),
-            decision: decision.as_str().into(),
+        scanrun::record_decision(
+            &st.store,
+            &s,
+            &run,
+            &address_id,
+            decision,
             reason,
-            decided_by: s.user_id.clone(),
-            decided_by_name: s.username.clone(),
-            org_id: s.org_id.clone(),
-            decided_at: st.clock.now(),
-        };
-        let id = bz_store::scan::insert_decision(&mut tx, &row).await?;
-        bz_store::audit::append(
-            &mut tx,
-            NewEntry {
-                actor_id: Some(s.user_id.clone()),
-                actor_name: s.username.clone(),
-                org_id: Some(s.org_id.clone()),
-                action: "scan.decision",
-                object_type: "address",
-                object_id: address_id.clone(),
-                outcome: Outcome::Success,
-                detail: format!("{} (besluit {id}, run {})", decision.as_str(), run.id),
-            },
             st.clock.now_ms(),
         )
         .await?;
-        tx.commit().await?;
         return html(
             &address_page(
                 &st,

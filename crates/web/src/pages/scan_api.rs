@@ -13,7 +13,7 @@ use bz_domain::access::Action;
 use bz_domain::audit::Outcome;
 use bz_domain::scan::{AreaKind, Decision};
 use bz_store::audit::NewEntry;
-use bz_store::scan::{DecisionRow, RunRow};
+use bz_store::scan::RunRow;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -210,34 +210,16 @@ pub async fn decide(
     let (Some(decision), Some(reason)) = (decision, reason) else {
         return Ok(field_errors(errors, &ctx));
     };
-    let mut tx = st.store.begin_write().await?;
-    let row = DecisionRow {
-        id: String::new(),
-        run_id: run.id.clone(),
-        address_id: address_id.clone(),
-        decision: decision.as_str().into(),
+    let row = scanrun::record_decision(
+        &st.store,
+        &s,
+        &run,
+        &address_id,
+        decision,
         reason,
-        decided_by: s.user_id.clone(),
-        decided_by_name: s.username.clone(),
-        org_id: s.org_id.clone(),
-        decided_at: st.clock.now(),
-    };
-    let id = bz_store::scan::insert_decision(&mut tx, &row).await?;
-    bz_store::audit::append(
-        &mut tx,
-        NewEntry {
-            actor_id: Some(s.user_id.clone()),
-            actor_name: s.username.clone(),
-            org_id: Some(s.org_id.clone()),
-            action: "scan.decision",
-            object_type: "address",
-            object_id: address_id.clone(),
-            outcome: Outcome::Success,
-            detail: format!("{} (besluit {id}, run {}, API)", decision.as_str(), run.id),
-        },
         st.clock.now_ms(),
     )
     .await?;
-    tx.commit().await?;
+    let id = row.id.clone();
     Ok((StatusCode::CREATED, Json(json!({ "id": id, "decision": row.decision, "reason": row.reason, "decided_by": row.decided_by_name, "decided_at": row.decided_at }))).into_response())
 }
