@@ -1,6 +1,7 @@
 //! `buitenzicht`: the one binary. It serves the web application and runs the
 //! command-line jobs. This file only parses arguments and wires things up.
 
+mod bench;
 mod config;
 mod demo;
 mod import;
@@ -143,12 +144,16 @@ enum ImportCommand {
 
 #[derive(Subcommand, Debug)]
 enum BenchCommand {
-    /// Time the gebiedsscan engine on N synthetic addresses.
+    /// Time the gebiedsscan as `buitenzicht scan` runs it (read the CSV input, scan, write the
+    /// output) on N synthetic national-like addresses; prints stage times and peak memory.
     Scan {
         #[arg(long, default_value_t = 1_000_000)]
         addresses: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Keep the generated input and the output in this directory (default: a temporary one).
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
 }
 
@@ -555,23 +560,11 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{n} incidenten geïmporteerd / incidents imported");
             Ok(())
         }
-        Command::Bench(BenchCommand::Scan { addresses, seed }) => {
-            let r = bz_scan::bench(*addresses, *seed);
-            println!(
-                "bench scan: {} adressen, {} incidenten, {} signalen",
-                r.addresses, r.incidents, r.signals
-            );
-            println!("  synthetische data: {:.2} s", r.generate_secs);
-            println!(
-                "  scan: {:.3} s ({:.0} adressen/s, {} threads)",
-                r.scan_secs,
-                r.addresses as f64 / r.scan_secs,
-                std::thread::available_parallelism()
-                    .map(|n| n.get())
-                    .unwrap_or(1)
-            );
-            Ok(())
-        }
+        Command::Bench(BenchCommand::Scan {
+            addresses,
+            seed,
+            keep,
+        }) => bench::scan(*addresses, *seed, keep.as_deref()),
     }
 }
 

@@ -1,4 +1,10 @@
-//! `cargo run --release -p bz-scan --example bench -- 1000000 [seed]`
+//! Time the engine on synthetic data, and optionally the file round trip:
+//!
+//! `cargo run --release -p bz-scan --example bench -- 1000000 [seed] [dir]`
+//!
+//! With `dir`, the synthetic input is written to `dir/in`, then
+//! `run_dir(dir/in, 2026-06-30, dir/out)` is timed (read, scan, write), so
+//! other implementations can be run on the same files.
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args
@@ -6,6 +12,26 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let dir = args.next().map(std::path::PathBuf::from);
     let r = bz_scan::bench(n, seed);
-    println!("{r:?}");
+    println!("{r:#?}");
+    if let Some(dir) = dir {
+        let input = bz_scan::synth::generate(n, seed);
+        let t = std::time::Instant::now();
+        if let Err(e) = bz_scan::io::write_input_dir(&input, &dir.join("in")) {
+            eprintln!("{e}");
+            return;
+        }
+        println!("write input: {:.2} s", t.elapsed().as_secs_f64());
+        drop(input);
+        let t = std::time::Instant::now();
+        match bz_scan::run_dir(
+            &dir.join("in"),
+            time::macros::date!(2026 - 06 - 30),
+            &dir.join("out"),
+        ) {
+            Ok(s) => println!("run_dir: {:.2} s {s:?}", t.elapsed().as_secs_f64()),
+            Err(e) => eprintln!("{e}"),
+        }
+    }
 }

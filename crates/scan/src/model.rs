@@ -101,8 +101,13 @@ pub struct AddressResult {
 }
 
 impl AddressResult {
-    /// Per indicator: (name, weight, contribution), in score order.
-    pub fn terms(&self) -> [(&'static str, f64, f64); 6] {
+    /// The explanation of the score, per indicator in score order:
+    /// `(indicator, value, weight, contribution)`. `value` is the indicator
+    /// as it enters the formula (a count, metres, or 0/1 for a boolean);
+    /// `contribution` is that indicator's term of the score, computed exactly
+    /// as [`contributions`] does, so the contributions summed left to right
+    /// give [`AddressResult::score`] bit for bit.
+    pub fn terms(&self) -> [(&'static str, f64, f64, f64); 6] {
         let c = contributions(
             self.incidenten_1km_5j,
             self.signalen_500m_2j,
@@ -111,16 +116,40 @@ impl AddressResult {
             self.groot_bedrijfspand,
             self.buiten_gebruik,
         );
+        let b = |v: bool| if v { 1.0 } else { 0.0 };
         [
-            ("incidenten_1km_5j", 0.30, c[0]),
-            ("signalen_500m_2j", 0.15, c[1]),
-            ("isolatie_m", 0.15, c[2]),
-            ("agrarisch_gestopt", 0.20, c[3]),
-            ("groot_bedrijfspand", 0.10, c[4]),
-            ("buiten_gebruik", 0.10, c[5]),
+            (
+                "incidenten_1km_5j",
+                f64::from(self.incidenten_1km_5j),
+                WEIGHTS[0],
+                c[0],
+            ),
+            (
+                "signalen_500m_2j",
+                f64::from(self.signalen_500m_2j),
+                WEIGHTS[1],
+                c[1],
+            ),
+            ("isolatie_m", self.isolatie_m, WEIGHTS[2], c[2]),
+            (
+                "agrarisch_gestopt",
+                b(self.agrarisch_gestopt),
+                WEIGHTS[3],
+                c[3],
+            ),
+            (
+                "groot_bedrijfspand",
+                b(self.groot_bedrijfspand),
+                WEIGHTS[4],
+                c[4],
+            ),
+            ("buiten_gebruik", b(self.buiten_gebruik), WEIGHTS[5], c[5]),
         ]
     }
 }
+
+/// The weights of the six indicators, in score order (spec v1).
+pub const WEIGHTS: [f64; 6] = [0.30, 0.15, 0.15, 0.20, 0.10, 0.10];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MunicipalityResult {
@@ -150,7 +179,9 @@ pub struct ScanOutput {
     pub squares: Vec<SquareResult>,
 }
 
-/// The start of "the last `years` years": `peildatum - years` (29 Feb → 28 Feb).
+/// The start of "the last `years` years": `peildatum - years` calendar years
+/// (29 February → 28 February when the target year is not a leap year).
+/// A negative `years` adds years (used for retention dates).
 pub fn window_start(peildatum: Date, years: i32) -> Date {
     let y = peildatum.year() - years;
     Date::from_calendar_date(y, peildatum.month(), peildatum.day())
@@ -163,7 +194,9 @@ pub fn in_last_years(d: Date, peildatum: Date, years: i32) -> bool {
     window_start(peildatum, years) <= d && d < peildatum
 }
 
-/// The contributions of the six indicators, exactly as the spec writes them.
+/// The contributions of the six indicators, exactly as the spec writes them:
+/// `weight * value`, and for the capped counts `0.30 * min(n, 5) / 5`
+/// (multiply first, then divide).
 pub fn contributions(
     incidents: u32,
     signals: u32,
@@ -172,13 +205,14 @@ pub fn contributions(
     groot_bedrijfspand: bool,
     buiten_gebruik: bool,
 ) -> [f64; 6] {
+    let b = |v: bool| if v { 1.0 } else { 0.0 };
     [
-        0.30 * f64::from(incidents.min(5)) / 5.0,
-        0.15 * f64::from(signals.min(5)) / 5.0,
-        0.15 * ((isolatie_m - 100.0) / 900.0).clamp(0.0, 1.0),
-        0.20 * f64::from(u8::from(agrarisch_gestopt)),
-        0.10 * f64::from(u8::from(groot_bedrijfspand)),
-        0.10 * f64::from(u8::from(buiten_gebruik)),
+        WEIGHTS[0] * f64::from(incidents.min(5)) / 5.0,
+        WEIGHTS[1] * f64::from(signals.min(5)) / 5.0,
+        WEIGHTS[2] * ((isolatie_m - 100.0) / 900.0).clamp(0.0, 1.0),
+        WEIGHTS[3] * b(agrarisch_gestopt),
+        WEIGHTS[4] * b(groot_bedrijfspand),
+        WEIGHTS[5] * b(buiten_gebruik),
     ]
 }
 
@@ -212,14 +246,29 @@ pub fn agrarisch_gestopt<'a>(
     stopped && !active
 }
 
-/// CBS 500 m square code of a point: `E{floor(x/500)*5:04}N{floor(y/500)*5:04}`.
-pub fn square_code(x: f64, y: f64) -> String {
-    let e = (x / 500.0).floor() as i64 * 5;
-    let n = (y / 500.0).floor() as i64 * 5;
-    format!("E{e:04}N{n:04}")
+/// The CBS 500 m square holding a point, as `(E, N)` in hectometres of its
+/// lower-left corner: `(floor(x/500)*5, floor(y/500)*5)`.
+pub fn square_key(x: f64, y: f64) -> (i64, i64) {
+    (
+        ((x / 500.0).floor() as i64).saturating_mul(5),
+        ((y / 500.0).floor() as i64).saturating_mul(5),
+    )
 }
 
-/// The municipality an incident counts for: the smallest statcode whose polygon covers it.
+/// The code of a square key: `E{e:04}N{n:04}`.
+pub fn square_code_of(key: (i64, i64)) -> String {
+    format!("E{:04}N{:04}", key.0, key.1)
+}
+
+/// CBS 500 m square code of a point: `E{floor(x/500)*5:04}N{floor(y/500)*5:04}`.
+pub fn square_code(x: f64, y: f64) -> String {
+    square_code_of(square_key(x, y))
+}
+
+/// The municipalities as validated `bz_geo` multipolygons (`None` where a
+/// polygon is not valid). The scan engine does not use this (it indexes the
+/// rings as given); it is kept for callers that assign points to
+/// municipalities with `bz_geo`.
 pub fn municipality_polygons(ms: &[Municipality]) -> Vec<Option<bz_geo::MultiPolygon>> {
     ms.iter()
         .map(|m| {

@@ -1,0 +1,104 @@
+//! `buitenzicht bench …`: performance figures printed for the notes. No test
+//! asserts a time; these commands are the place where speed is measured.
+
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::time::Instant;
+
+/// Peak resident memory of this process so far (VmHWM), in bytes.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Reset the peak-memory mark (Linux: writing 5 to clear_refs), so that the
+/// figure printed covers the measured phase and not the data generation.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn mib(bytes: Option<u64>) -> String {
+    match bytes {
+        Some(b) => format!("{:.0} MiB", b as f64 / (1024.0 * 1024.0)),
+        None => "onbekend / unknown".into(),
+    }
+}
+
+/// The gebiedsscan over `n` synthetic addresses, the way `buitenzicht scan`
+/// runs it: read the five CSV files, scan, write the three output files.
+/// The synthetic input is written to a temporary directory first (not timed).
+pub fn scan(n: usize, seed: u64, keep: Option<&Path>) -> Result<()> {
+    let t = Instant::now();
+    let input = bz_scan::synth::generate(n, seed);
+    let generate = t.elapsed().as_secs_f64();
+    let tmp = std::env::temp_dir().join(format!("bz-bench-scan-{}", std::process::id()));
+    let root = keep.unwrap_or(&tmp);
+    let (in_dir, out_dir) = (root.join("input"), root.join("output"));
+    std::fs::create_dir_all(&in_dir).with_context(|| in_dir.display().to_string())?;
+    std::fs::create_dir_all(&out_dir).with_context(|| out_dir.display().to_string())?;
+    bz_scan::io::write_input_dir(&input, &in_dir)?;
+    let input_bytes: u64 = std::fs::read_dir(&in_dir)?
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "bench scan: {} adressen, {} bedrijven, {} incidenten, {} signalen, {} gemeenten ({:.0} MB CSV)",
+        input.addresses.len(),
+        input.businesses.len(),
+        input.incidents.len(),
+        input.signals.len(),
+        input.municipalities.len(),
+        input_bytes as f64 / 1e6
+    );
+    println!("  synthetische data maken en schrijven (niet gemeten): {generate:.2} s");
+    drop(input);
+    let peak_measured = reset_peak_rss();
+
+    let peildatum = time::macros::date!(2026 - 06 - 30);
+    let start = Instant::now();
+    let data = bz_scan::read_input_dir(&in_dir)?;
+    let read = start.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (out, phases) = bz_scan::scan_timed(&data, peildatum);
+    let scan = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    bz_scan::write_output_dir(&out, &out_dir)?;
+    let write = t.elapsed().as_secs_f64();
+    let total = start.elapsed().as_secs_f64();
+    let summary = bz_scan::ScanSummary::of(&out);
+    let peak = peak_rss();
+    drop((data, out));
+
+    println!("  lezen (5 CSV-bestanden):   {read:7.3} s");
+    println!(
+        "  scan:                      {scan:7.3} s  (index {:.3}, buren {:.3}, adressen {:.3}, aggregaten {:.3})",
+        phases.index_secs, phases.neighbours_secs, phases.addresses_secs, phases.aggregates_secs
+    );
+    println!("  schrijven (3 CSV-bestanden): {write:5.3} s");
+    println!(
+        "  totaal lezen+scan+schrijven: {total:5.3} s  ({:.0} adressen/s, {} threads)",
+        n as f64 / total,
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    println!(
+        "  piekgeheugen{}: {}",
+        if peak_measured {
+            " (lezen+scan+schrijven)"
+        } else {
+            " (hele proces)"
+        },
+        mib(peak)
+    );
+    println!(
+        "  uitkomst: {} hoog, {} midden, {} laag; {} vierkanten",
+        summary.hoog, summary.midden, summary.laag, summary.squares
+    );
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    Ok(())
+}
