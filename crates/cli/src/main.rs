@@ -2,6 +2,7 @@
 //! command-line jobs. This file only parses arguments and wires things up.
 
 mod bench;
+mod bench_tiles;
 mod config;
 mod demo;
 mod import;
@@ -154,6 +155,17 @@ enum BenchCommand {
         /// Keep the generated input and the output in this directory (default: a temporary one).
         #[arg(long)]
         keep: Option<PathBuf>,
+    },
+    /// Time vector tiles at zoom 6-16 around random addresses of N synthetic addresses;
+    /// prints latency percentiles and tile sizes per zoom level.
+    Tiles {
+        #[arg(long, default_value_t = 10_000_000)]
+        addresses: usize,
+        /// Tiles per zoom level.
+        #[arg(long, default_value_t = 1_000)]
+        tiles: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -565,6 +577,11 @@ async fn run(cli: Cli) -> Result<()> {
             seed,
             keep,
         }) => bench::scan(*addresses, *seed, keep.as_deref()),
+        Command::Bench(BenchCommand::Tiles {
+            addresses,
+            tiles,
+            seed,
+        }) => bench_tiles::tiles(*addresses, *tiles, *seed),
     }
 }
 
