@@ -12,6 +12,10 @@ mkdirSync(dist, { recursive: true });
 const copies = [
   ["node_modules/@utrecht/component-library-css/dist/index.css", "utrecht-components.css"],
   ["node_modules/@utrecht/design-tokens/dist/theme.css", "utrecht-theme.css"],
+  // MapLibre GL JS, the CSP build: its worker is a file of our own origin.
+  ["node_modules/maplibre-gl/dist/maplibre-gl-csp.js", "maplibre-gl-csp.js"],
+  ["node_modules/maplibre-gl/dist/maplibre-gl-csp-worker.js", "maplibre-gl-csp-worker.js"],
+  ["node_modules/maplibre-gl/dist/maplibre-gl.css", "maplibre-gl.css"],
 ];
 for (const [from, to] of copies) {
   const src = join(here, from);

@@ -1,6 +1,6 @@
 use crate::decode::{DecodedLayer, Geometry, Prop, decode};
 use crate::model::*;
-use crate::tileset::{LOCATIONS_MIN_ZOOM, MAX_POINT_FEATURES, TileSet};
+use crate::tileset::{HOOG_MIN_ZOOM, LOCATIONS_MIN_ZOOM, MAX_POINT_FEATURES, TileSet};
 use crate::world::{TileId, rd_to_world};
 use bz_geo::{MultiPolygon, Polygon, RdPoint};
 use time::macros::date;
@@ -240,11 +240,20 @@ fn polygons_have_mvt_winding_and_cover_the_municipality() {
 }
 
 #[test]
-fn locations_are_not_drawn_below_their_minimum_zoom() {
+fn below_their_minimum_zoom_only_hoog_locations_are_drawn() {
     let set = TileSet::build(&input());
+    let only = |l: &[Layer]| view(l, 0, Period::default());
     let t = tile_of(LOCATIONS_MIN_ZOOM - 1, 151_200.0, 451_100.0);
-    let layers =
-        decode(&set.render(t, &view(&[Layer::Locaties], 0, Period::default()))).expect("decodes");
+    let layers = decode(&set.render(t, &only(&[Layer::Locaties]))).expect("decodes");
+    let locs = layer(&layers, "locaties").expect("hoog locations");
+    let ids: Vec<&str> = locs
+        .features
+        .iter()
+        .filter_map(|f| f.props["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["A00"]);
+    let t = tile_of(HOOG_MIN_ZOOM - 1, 151_200.0, 451_100.0);
+    let layers = decode(&set.render(t, &only(&[Layer::Locaties]))).expect("decodes");
     assert!(layer(&layers, "locaties").is_none());
 }
 

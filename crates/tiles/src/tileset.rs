@@ -19,8 +19,11 @@ use tinymvt::vector_tile::tile::{Feature, GeomType, Layer as MvtLayer};
 pub const EXTENT: u32 = 4096;
 /// Boundaries are simplified per zoom up to this level; deeper tiles reuse it.
 pub const MAX_SIMPLIFIED_ZOOM: u8 = 16;
-/// Locations are drawn from this zoom level on (below it the squares show them).
+/// All locations are drawn from this zoom level on.
 pub const LOCATIONS_MIN_ZOOM: u8 = 12;
+/// From this zoom level up to [`LOCATIONS_MIN_ZOOM`] only class `hoog` is
+/// drawn (from its own, small index); below it the squares show the classes.
+pub const HOOG_MIN_ZOOM: u8 = 8;
 /// Above this many points in a tile, a point layer is drawn as clusters.
 pub const MAX_POINT_FEATURES: usize = 8_000;
 /// Cluster grid per tile side when a point layer is clustered.
@@ -104,6 +107,8 @@ pub struct TileSet {
     shapes: Vec<Shape>,
     ids: Vec<String>,
     locations: PointIndex<Loc>,
+    /// Only the locations of class `hoog`, for low zoom levels.
+    hoog: PointIndex<Loc>,
     incidents: PointIndex<Ev>,
     signals: PointIndex<Ev>,
     kinds: Vec<String>,
@@ -167,9 +172,15 @@ impl TileSet {
         };
         let incidents = events(&input.incidents, &mut ids);
         let signals = events(&input.signals, &mut ids);
+        let hoog = PointIndex::build(
+            locs.iter()
+                .filter(|(_, l)| l.klasse == Klasse::Hoog)
+                .map(|(w, l)| (*w, l.clone())),
+        );
         TileSet {
             shapes: input.municipalities.iter().filter_map(shape).collect(),
             ids,
+            hoog,
             locations: PointIndex::build(locs),
             incidents,
             signals,
@@ -379,10 +390,14 @@ impl TileSet {
 
     fn locaties(&self, t: TileId) -> MvtLayer {
         let mut lb = LayerBuilder::new(Layer::Locaties);
-        if t.z < LOCATIONS_MIN_ZOOM {
+        let index = if t.z >= LOCATIONS_MIN_ZOOM {
+            &self.locations
+        } else if t.z >= HOOG_MIN_ZOOM {
+            &self.hoog
+        } else {
             return lb.finish();
-        }
-        let pts: Vec<(u32, u32, &Loc)> = self.locations.in_tile(t).collect();
+        };
+        let pts: Vec<(u32, u32, &Loc)> = index.in_tile(t).collect();
         if pts.len() <= MAX_POINT_FEATURES {
             for (qx, qy, l) in pts {
                 let mut g = GeometryEncoder::new();
@@ -432,6 +447,28 @@ impl TileSet {
             }
         }
         lb.finish()
+    }
+
+    /// Events in the view's period per kind, sorted by kind: (kind, incidents, signals).
+    pub fn events_table(&self, view: &View) -> Vec<(String, u32, u32)> {
+        let mut m: std::collections::BTreeMap<&str, (u32, u32)> = std::collections::BTreeMap::new();
+        for (idx, is_signal) in [(&self.incidents, false), (&self.signals, true)] {
+            for (_, _, e) in idx.iter() {
+                if in_period(e.day, &view.period) {
+                    let c = m
+                        .entry(self.kinds[usize::from(e.kind)].as_str())
+                        .or_default();
+                    if is_signal {
+                        c.1 += 1;
+                    } else {
+                        c.0 += 1;
+                    }
+                }
+            }
+        }
+        m.into_iter()
+            .map(|(k, (i, s))| (k.to_string(), i, s))
+            .collect()
     }
 
     /// The accessible table of the 500 m squares, sorted by code, with the

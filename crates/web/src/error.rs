@@ -39,6 +39,11 @@ impl From<askama::Error> for AppError {
 #[derive(Clone, Copy, Debug)]
 pub struct NeedsErrorPage;
 
+/// The reason of a bad request, shown on the error page (already in the
+/// user's language; never internal details).
+#[derive(Clone, Debug)]
+pub struct ErrorDetail(pub String);
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = match &self {
@@ -51,8 +56,15 @@ impl IntoResponse for AppError {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
+        let detail = match &self {
+            AppError::BadRequest(msg) => Some(ErrorDetail(msg.clone())),
+            _ => None,
+        };
         let mut r = status.into_response();
         r.extensions_mut().insert(NeedsErrorPage);
+        if let Some(d) = detail {
+            r.extensions_mut().insert(d);
+        }
         r
     }
 }
@@ -82,10 +94,18 @@ fn message_keys(status: StatusCode) -> (&'static str, &'static str) {
 }
 
 /// Render the error page for `status` in `lang`, as HTML or (for the API) JSON.
-pub fn error_response(status: StatusCode, lang: Lang, api: bool) -> Response {
+pub fn error_response(
+    status: StatusCode,
+    lang: Lang,
+    api: bool,
+    detail: Option<&ErrorDetail>,
+) -> Response {
     let (title_key, text_key) = message_keys(status);
     let title = i18n::tr(lang, title_key);
-    let message = i18n::tr(lang, text_key);
+    let message = match detail {
+        Some(d) => d.0.clone(),
+        None => i18n::tr(lang, text_key),
+    };
     let mut r = if api {
         let body =
             serde_json::json!({ "status": status.as_u16(), "error": title, "message": message });

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use bz_domain::access::{self, Action, Denial, Resource, Subject};
@@ -189,5 +189,5 @@ async fn check_csrf(st: &AppState, ctx: &Ctx, req: Request) -> Result<Request, A
 }
 
 fn too_large() -> AppError {
-    AppError::BadRequest(StatusCode::PAYLOAD_TOO_LARGE.to_string())
+    AppError::BadRequest(crate::i18n::tr(crate::i18n::Lang::Nl, "error.413.text"))
 }

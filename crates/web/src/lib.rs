@@ -19,6 +19,7 @@ pub mod provision;
 pub mod routes;
 pub mod scanrun;
 pub mod security;
+pub mod tilecache;
 
 use axum::Router;
 use bz_store::Store;
@@ -56,6 +57,8 @@ pub struct Inner {
     pub store: Store,
     pub config: WebConfig,
     pub clock: Clock,
+    /// The map's in-memory tile sets.
+    pub tiles: tilecache::TileCache,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
             store,
             config,
             clock: Clock::default(),
+            tiles: tilecache::TileCache::default(),
         }))
     }
 }

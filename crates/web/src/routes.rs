@@ -64,6 +64,31 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         r(p.clone(), "/logout", Logout, post(auth::login::logout)),
         r(g.clone(), "/", ViewHome, get(home::home)),
+        r(g.clone(), "/kaart", ViewAreaAggregates, get(map::page)),
+        r(
+            g.clone(),
+            "/kaart/tabel",
+            ViewAreaAggregates,
+            get(map::table),
+        ),
+        r(
+            g.clone(),
+            "/kaart/tegels/{z}/{x}/{y}",
+            ViewAreaAggregates,
+            get(map::tile),
+        ),
+        r(
+            g.clone(),
+            "/api/v1/kaart/vierkanten",
+            ViewAreaAggregates,
+            get(map::squares_api),
+        ),
+        r(
+            g.clone(),
+            "/kaart/locatie/{address}",
+            ViewScanResults,
+            get(map::location),
+        ),
         r(g.clone(), "/account", ManageOwnAccount, get(account::show)),
         r(
             p.clone(),
@@ -227,6 +252,11 @@ pub const NAV: &[NavEntry] = &[
         href: "/",
         label: "nav.home",
         action: Action::ViewHome,
+    },
+    NavEntry {
+        href: "/kaart",
+        label: "nav.map",
+        action: Action::ViewAreaAggregates,
     },
     NavEntry {
         href: "/gebiedsscan",

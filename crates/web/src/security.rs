@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::cookies;
-use crate::error::{NeedsErrorPage, error_response};
+use crate::error::{ErrorDetail, NeedsErrorPage, error_response};
 use crate::i18n::Lang;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
@@ -33,7 +33,8 @@ pub async fn harden(State(st): State<AppState>, req: Request, next: Next) -> Res
             .filter(|(k, _)| *k == header::SET_COOKIE || *k == header::WWW_AUTHENTICATE)
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        res = error_response(status, lang, api);
+        let detail = res.extensions().get::<ErrorDetail>().cloned();
+        res = error_response(status, lang, api, detail.as_ref());
         for (k, v) in keep {
             res.headers_mut().append(k, v);
         }

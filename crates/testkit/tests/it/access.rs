@@ -48,6 +48,11 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         ("GET", "/gebiedsscan/{run}/adres/{address}")
         | ("GET", "/gebiedsscan/{run}/export.csv") => Who::Roles(&[Analist, Aov, Toezichthouder]),
         ("GET", "/algoritmeregister") | ("GET", "/api/v1/algoritmeregister") => Who::Public,
+        ("GET", "/kaart")
+        | ("GET", "/kaart/tabel")
+        | ("GET", "/kaart/tegels/{z}/{x}/{y}")
+        | ("GET", "/api/v1/kaart/vierkanten") => Who::AnyUser,
+        ("GET", "/kaart/locatie/{address}") => Who::Roles(&[Analist, Aov, Toezichthouder]),
         ("GET", "/api/v1/gebiedsscan") | ("GET", "/api/v1/gebiedsscan/{run}") => Who::AnyUser,
         ("POST", "/api/v1/gebiedsscan")
         | ("POST", "/api/v1/gebiedsscan/{run}/adres/{address}/besluit") => {
@@ -63,6 +68,9 @@ fn concrete(path: &str) -> String {
         .replace("{id}", "00000000-0000-7000-8000-000000000000")
         .replace("{run}", "00000000-0000-7000-8000-000000000000")
         .replace("{address}", "0000000000000000")
+        .replace("{z}", "10")
+        .replace("{x}", "527")
+        .replace("{y}", "337")
 }
 
 async fn call(c: &mut Client, method: &str, path: &str, csrf: &str) -> StatusCode {

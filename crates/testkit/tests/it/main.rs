@@ -5,6 +5,7 @@ mod access;
 mod admin;
 mod bad_input;
 mod login;
+mod map;
 mod scan;
 mod store;
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod health;
 pub mod home;
 pub mod lang;
+pub mod map;
 pub mod orgs;
 pub mod scan;
 pub mod scan_api;

@@ -345,7 +345,7 @@ async fn set_active(
 ) -> Result<Response, AppError> {
     let user = st.store.user(&id).await?;
     if !active && ctx.subject.as_ref().is_some_and(|s| s.user_id == user.id) {
-        return Err(AppError::BadRequest("cannot deactivate yourself".into()));
+        return Err(AppError::BadRequest(ctx.t("users.cannot_deactivate_self")));
     }
     let mut tx = st.store.begin_write().await?;
     bz_store::user::set_active(&mut tx, &user.id, active, st.clock.now()).await?;

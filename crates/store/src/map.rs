@@ -1,0 +1,113 @@
+//! What the map needs from the database: positions, scan classes, events,
+//! boundaries, and a stamp that changes whenever any of them does.
+
+use crate::{Result, Store};
+use sqlx::Row;
+
+/// A scanned address of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapResult {
+    pub address_id: String,
+    pub klasse: String,
+    pub score: f64,
+    pub buitengebied: bool,
+}
+
+/// A dated point event (partner incident).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapEvent {
+    pub id: String,
+    pub x: f64,
+    pub y: f64,
+    pub date: String,
+    pub kind: String,
+}
+
+/// The map's data for a set of municipalities and scan runs.
+#[derive(Debug, Clone, Default)]
+pub struct MapSource {
+    /// (code, name, GeoJSON geometry in RD New)
+    pub gemeenten: Vec<(String, String, String)>,
+    /// (id, x, y)
+    pub addresses: Vec<(String, f64, f64)>,
+    pub results: Vec<MapResult>,
+    pub incidents: Vec<MapEvent>,
+}
+
+impl Store {
+    /// Load the map's data of the municipalities `codes` and the runs `run_ids`.
+    pub async fn map_source(&self, codes: &[String], run_ids: &[String]) -> Result<MapSource> {
+        let mut s = MapSource::default();
+        for code in codes {
+            let rows = sqlx::query("SELECT code, name, geometry FROM gemeenten WHERE code = $1")
+                .bind(code.clone())
+                .fetch_all(self.pool())
+                .await?;
+            for r in &rows {
+                s.gemeenten.push((
+                    r.try_get("code")?,
+                    r.try_get("name")?,
+                    r.try_get("geometry")?,
+                ));
+            }
+            let rows = sqlx::query("SELECT id, x, y FROM addresses WHERE gemeente_code = $1")
+                .bind(code.clone())
+                .fetch_all(self.pool())
+                .await?;
+            for r in &rows {
+                s.addresses
+                    .push((r.try_get("id")?, r.try_get("x")?, r.try_get("y")?));
+            }
+            let rows = sqlx::query(
+                "SELECT id, x, y, incident_date, kind FROM incidents WHERE gemeente_code = $1",
+            )
+            .bind(code.clone())
+            .fetch_all(self.pool())
+            .await?;
+            for r in &rows {
+                s.incidents.push(MapEvent {
+                    id: r.try_get("id")?,
+                    x: r.try_get("x")?,
+                    y: r.try_get("y")?,
+                    date: r.try_get("incident_date")?,
+                    kind: r.try_get("kind")?,
+                });
+            }
+        }
+        for run in run_ids {
+            let rows = sqlx::query(
+                "SELECT address_id, klasse, score, buitengebied FROM scan_results WHERE run_id = $1",
+            )
+            .bind(run.clone())
+            .fetch_all(self.pool())
+            .await?;
+            for r in &rows {
+                s.results.push(MapResult {
+                    address_id: r.try_get("address_id")?,
+                    klasse: r.try_get("klasse")?,
+                    score: r.try_get("score")?,
+                    buitengebied: r.try_get::<i64, _>("buitengebied")? != 0,
+                });
+            }
+        }
+        Ok(s)
+    }
+
+    /// A short text that changes whenever addresses, incidents, boundaries
+    /// or scan runs change (imports and runs only add or replace rows).
+    pub async fn map_stamp(&self) -> Result<String> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM addresses) AS a, (SELECT COALESCE(MAX(updated_at), 0) FROM addresses) AS au, \
+             (SELECT COUNT(*) FROM incidents) AS i, (SELECT COALESCE(MAX(imported_at), 0) FROM incidents) AS iu, \
+             (SELECT COUNT(*) FROM gemeenten) AS g, (SELECT COALESCE(MAX(imported_at), 0) FROM gemeenten) AS gu, \
+             (SELECT COUNT(*) FROM scan_runs) AS r",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        let mut parts = Vec::new();
+        for k in ["a", "au", "i", "iu", "g", "gu", "r"] {
+            parts.push(row.try_get::<i64, _>(k)?.to_string());
+        }
+        Ok(parts.join("-"))
+    }
+}
