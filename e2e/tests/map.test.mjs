@@ -92,3 +92,22 @@ test("a partner sees only aggregate layers, small squares suppressed", async () 
   await noViolations(page, "map table (partner)");
   await page.context().close();
 });
+
+test("the municipality at a glance, for an AOV'er and a partner", async () => {
+  for (const role of ["aov", "partner"]) {
+    const page = await newPage(browser);
+    await login(page, server.base, server.accounts.find((a) => a.role === role));
+    await page.goto(`${server.base}/`);
+    await page.click("a[href^='/gemeente/']");
+    await page.waitForURL(/\/gemeente\/GM/);
+    assert.match(await page.textContent("h1"), /Heidewolde/);
+    assert.equal(await page.locator("svg[role=img] title").count(), 2, "two charts");
+    const rows = await page.locator("#incidents-table tbody tr").count();
+    assert.ok(rows >= 2, "incidents per kind and a total");
+    assert.equal(await page.locator("#classes-table tbody tr").count(), 3);
+    await noViolations(page, `municipality page (${role})`);
+    await page.emulateMedia({ media: "print" });
+    saveArtifact(`gemeente-${role}.pdf`, await page.pdf({ format: "A4" }).catch(() => Buffer.from("")));
+    await page.context().close();
+  }
+});

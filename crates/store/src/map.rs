@@ -111,3 +111,27 @@ impl Store {
         Ok(parts.join("-"))
     }
 }
+
+impl Store {
+    /// Incidents of a municipality on or after `since` (YYYY-MM-DD), per kind and calendar year.
+    pub async fn incidents_by_kind_year(
+        &self,
+        code: &str,
+        since: &str,
+    ) -> Result<Vec<(String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT kind, incident_date FROM incidents WHERE gemeente_code = $1 AND incident_date >= $2",
+        )
+        .bind(code.to_string())
+        .bind(since.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut m = std::collections::BTreeMap::<(String, String), i64>::new();
+        for r in &rows {
+            let kind: String = r.try_get("kind")?;
+            let date: String = r.try_get("incident_date")?;
+            *m.entry((kind, date.chars().take(4).collect())).or_default() += 1;
+        }
+        Ok(m.into_iter().map(|((k, y), n)| (k, y, n)).collect())
+    }
+}

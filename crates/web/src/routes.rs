@@ -67,6 +67,12 @@ pub fn table() -> Vec<RouteSpec> {
         r(g.clone(), "/kaart", ViewAreaAggregates, get(map::page)),
         r(
             g.clone(),
+            "/gemeente/{code}",
+            ViewAreaAggregates,
+            get(gemeente::page),
+        ),
+        r(
+            g.clone(),
             "/kaart/tabel",
             ViewAreaAggregates,
             get(map::table),

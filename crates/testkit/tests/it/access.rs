@@ -49,6 +49,7 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         | ("GET", "/gebiedsscan/{run}/export.csv") => Who::Roles(&[Analist, Aov, Toezichthouder]),
         ("GET", "/algoritmeregister") | ("GET", "/api/v1/algoritmeregister") => Who::Public,
         ("GET", "/kaart")
+        | ("GET", "/gemeente/{code}")
         | ("GET", "/kaart/tabel")
         | ("GET", "/kaart/tegels/{z}/{x}/{y}")
         | ("GET", "/api/v1/kaart/vierkanten") => Who::AnyUser,
@@ -68,6 +69,7 @@ fn concrete(path: &str) -> String {
         .replace("{id}", "00000000-0000-7000-8000-000000000000")
         .replace("{run}", "00000000-0000-7000-8000-000000000000")
         .replace("{address}", "0000000000000000")
+        .replace("{code}", "GM0000")
         .replace("{z}", "10")
         .replace("{x}", "527")
         .replace("{y}", "337")

@@ -1,0 +1,204 @@
+//! The municipality "in één oogopslag": key figures, incidents per kind per
+//! year for the last five years, the latest scan's class distribution, with
+//! server-side SVG charts that have a data table beside them. Printable on A4.
+//! Slots of later capabilities (signals, survey, programme) appear only when
+//! they have data.
+
+use crate::AppState;
+use crate::ctx::{Ctx, PageCtx};
+use crate::error::AppError;
+use crate::pages::scan::{allowed, subject_areas};
+use crate::pages::{html, years_before};
+use askama::Template;
+use axum::extract::{Extension, Path, State};
+use axum::response::Response;
+use bz_domain::access::{self, Action, Resource};
+use bz_store::area::AreaFigures;
+use bz_store::scan::RunRow;
+
+/// One bar of a chart: label, value, bar length in the SVG's units, shown text.
+pub struct Bar {
+    pub label: String,
+    pub value: i64,
+    pub shown: String,
+    pub width: f64,
+    pub y: i64,
+}
+
+/// A horizontal bar chart drawn as SVG from its data (the same rows as its table).
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub bars: Vec<Bar>,
+    pub height: i64,
+}
+
+const CHART_WIDTH: f64 = 360.0;
+const BAR_STEP: i64 = 28;
+
+fn chart(id: &str, title: String, rows: Vec<(String, i64, String)>) -> Chart {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
+    let bars: Vec<Bar> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, value, shown))| Bar {
+            label,
+            value,
+            shown,
+            width: (value as f64 / max * CHART_WIDTH).max(if value > 0 { 2.0 } else { 0.0 }),
+            y: i as i64 * BAR_STEP,
+        })
+        .collect();
+    Chart {
+        id: id.to_string(),
+        title,
+        height: bars.len() as i64 * BAR_STEP + 4,
+        bars,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "gemeente.html")]
+struct GemeentePage {
+    page: PageCtx,
+    code: String,
+    name: String,
+    area_km2: String,
+    figures: AreaFigures,
+    latest: Option<RunRow>,
+    years: Vec<String>,
+    kinds: Vec<(String, Vec<String>)>,
+    per_year: Chart,
+    classes: Option<Chart>,
+    since: String,
+    today: String,
+    suppress: bool,
+}
+
+impl GemeentePage {
+    fn bar_x(&self) -> i64 {
+        190
+    }
+}
+
+/// Counts 1–4 are shown as "< 5" to roles without address-level access.
+fn shown(lang: crate::i18n::Lang, n: i64, suppress: bool) -> String {
+    if suppress && (1..5).contains(&n) {
+        "< 5".into()
+    } else {
+        crate::i18n::number(lang, n)
+    }
+}
+
+pub async fn page(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let areas = subject_areas(&st, &ctx).await?;
+    let there = areas.iter().any(|a| a.code == code);
+    access::decide(
+        ctx.subject.as_ref(),
+        Action::ViewAreaAggregates,
+        &Resource::InArea {
+            subject_works_there: there,
+        },
+    )
+    .map_err(|_| AppError::NotFound)?;
+    let g = st
+        .store
+        .gemeenten()
+        .await?
+        .into_iter()
+        .find(|g| g.code == code)
+        .ok_or(AppError::NotFound)?;
+    let today = st.clock.today();
+    let since_5y = years_before(today, 5);
+    let since_10y = years_before(today, 10);
+    let figures = st
+        .store
+        .area_figures(
+            &code,
+            &today.to_string(),
+            &since_5y.to_string(),
+            &since_10y.to_string(),
+        )
+        .await?;
+    let latest = st
+        .store
+        .scan_runs(std::slice::from_ref(&code))
+        .await?
+        .into_iter()
+        .next();
+    let suppress = !allowed(&ctx, Action::ViewLocationDetails);
+    // The five calendar years up to this one, even when a year has no incidents.
+    let first_year = today.year() - 4;
+    let years: Vec<String> = (first_year..=today.year()).map(|y| y.to_string()).collect();
+    let since = format!("{first_year}-01-01");
+    let rows = st.store.incidents_by_kind_year(&code, &since).await?;
+    let mut kind_names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    kind_names.dedup();
+    let kinds: Vec<(String, Vec<String>)> = kind_names
+        .iter()
+        .map(|k| {
+            let cells = years
+                .iter()
+                .map(|y| {
+                    let n = rows
+                        .iter()
+                        .find(|r| &r.0 == k && &r.1 == y)
+                        .map_or(0, |r| r.2);
+                    shown(ctx.lang, n, suppress)
+                })
+                .collect();
+            (ctx.t(&format!("incident.{k}")), cells)
+        })
+        .collect();
+    let per_year = chart(
+        "chart-incidents",
+        ctx.t("gemeente.chart.incidents"),
+        years
+            .iter()
+            .map(|y| {
+                let n: i64 = rows.iter().filter(|r| &r.1 == y).map(|r| r.2).sum();
+                (y.clone(), n, shown(ctx.lang, n, suppress))
+            })
+            .collect(),
+    );
+    let classes = latest.as_ref().map(|run| {
+        chart(
+            "chart-classes",
+            ctx.t("gemeente.chart.classes"),
+            [
+                ("hoog", run.hoog),
+                ("midden", run.midden),
+                ("laag", run.laag),
+            ]
+            .into_iter()
+            .map(|(k, n)| {
+                (
+                    ctx.t(&format!("scan.class.{k}")),
+                    n,
+                    shown(ctx.lang, n, suppress),
+                )
+            })
+            .collect(),
+        )
+    });
+    let p = GemeentePage {
+        page: ctx.page("gemeente.title"),
+        code: g.code,
+        name: g.name,
+        area_km2: format!("{:.0}", g.area_m2 / 1e6),
+        figures,
+        latest,
+        years,
+        kinds,
+        per_year,
+        classes,
+        since,
+        today: today.to_string(),
+        suppress,
+    };
+    html(&p)
+}
