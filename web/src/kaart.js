@@ -56,6 +56,15 @@
     },
   ].filter((l) => l.type === "background" || allowed.includes(l.id));
 
+  // An optional raster base map (configured by the administrator; never in the demo).
+  const sources = {};
+  if (el.dataset.basemap) {
+    sources.basemap = {
+      type: "raster", tiles: [el.dataset.basemap], tileSize: 256, maxzoom: 19,
+      attribution: el.dataset.basemapAttribution || "",
+    };
+    styleLayers.splice(1, 0, { id: "basiskaart", type: "raster", source: "basemap" });
+  }
   const tiles = new URL(el.dataset.tiles, window.location.origin).toString()
     .replace(/%7B/g, "{").replace(/%7D/g, "}");
   const bounds = el.dataset.bounds ? JSON.parse(el.dataset.bounds) : [3.3, 50.75, 7.23, 53.7];
@@ -63,7 +72,7 @@
     container: el,
     style: {
       version: 8,
-      sources: { bz: { type: "vector", tiles: [tiles], minzoom: 6, maxzoom: 16 } },
+      sources: { ...sources, bz: { type: "vector", tiles: [tiles], minzoom: 6, maxzoom: 16 } },
       layers: styleLayers,
     },
     bounds,

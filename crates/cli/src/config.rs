@@ -15,6 +15,10 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub log: Option<String>,
     pub max_body_bytes: Option<usize>,
+    /// Raster base map under the map (XYZ URL template, https), e.g. the PDOK
+    /// BRT-Achtergrondkaart; without it the map makes no external request.
+    pub basemap_tiles: Option<String>,
+    pub basemap_attribution: Option<String>,
 }
 
 impl FileConfig {
@@ -54,6 +58,7 @@ pub struct Settings {
     pub listen: String,
     pub public_url: Option<String>,
     pub max_body_bytes: usize,
+    pub basemap: Option<bz_web::BaseMap>,
 }
 
 impl Settings {

@@ -223,12 +223,25 @@ fn settings(cli: &Cli, serve: Option<&ServeOpts>) -> Result<Settings> {
         .or(file.listen)
         .unwrap_or_else(|| DEFAULT_LISTEN.to_string());
     let public_url = serve.and_then(|s| s.public_url.clone()).or(file.public_url);
+    let basemap = match &file.basemap_tiles {
+        Some(t) => Some(
+            bz_web::BaseMap::parse(
+                t,
+                file.basemap_attribution
+                    .as_deref()
+                    .unwrap_or("Kaartgegevens © Kadaster (CC BY 4.0)"),
+            )
+            .map_err(|e| anyhow::anyhow!("configuratie / configuration: {e}"))?,
+        ),
+        None => None,
+    };
     Ok(Settings {
         data_dir,
         database,
         listen,
         public_url,
         max_body_bytes: file.max_body_bytes.unwrap_or(64 * 1024),
+        basemap,
     })
 }
 
@@ -289,6 +302,8 @@ async fn serve(settings: &Settings, store: Store, demo: bool) -> Result<()> {
         tls: settings.tls(),
         max_body_bytes: settings.max_body_bytes,
         demo,
+        // The demo never loads anything from elsewhere.
+        basemap: if demo { None } else { settings.basemap.clone() },
     };
     let state = AppState::new(store.clone(), config);
     // Expired sessions are purged hourly.

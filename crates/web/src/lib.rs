@@ -37,6 +37,56 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Show the banner that this is the demo municipality.
     pub demo: bool,
+    /// An optional raster base map under the map's own layers (e.g. the PDOK
+    /// BRT-Achtergrondkaart). `None` (the default, and always in the demo):
+    /// an offline style with no external request at all.
+    pub basemap: Option<BaseMap>,
+}
+
+/// A raster XYZ base map: an `https://` URL template with `{z}`, `{x}`, `{y}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseMap {
+    pub tiles: String,
+    pub attribution: String,
+}
+
+/// The PDOK BRT-Achtergrondkaart (grey theme) in Web Mercator, CC BY Kadaster.
+pub const PDOK_BRT_GRIJS: &str =
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png";
+
+impl BaseMap {
+    /// Check the template: https, one host, and the three placeholders.
+    pub fn parse(tiles: &str, attribution: &str) -> Result<BaseMap, String> {
+        let rest = tiles
+            .strip_prefix("https://")
+            .ok_or_else(|| format!("basemap_tiles {tiles:?}: must start with https://"))?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty()
+            || !host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+        {
+            return Err(format!("basemap_tiles {tiles:?}: no valid host"));
+        }
+        for p in ["{z}", "{x}", "{y}"] {
+            if !tiles.contains(p) {
+                return Err(format!("basemap_tiles {tiles:?}: missing {p}"));
+            }
+        }
+        if tiles.contains(['"', '\'', ' ', '<', '>']) || attribution.contains(['<', '>']) {
+            return Err("basemap: forbidden characters".into());
+        }
+        Ok(BaseMap {
+            tiles: tiles.to_string(),
+            attribution: attribution.to_string(),
+        })
+    }
+
+    /// `https://host[:port]`, for the Content-Security-Policy.
+    pub fn origin(&self) -> String {
+        let rest = self.tiles.trim_start_matches("https://");
+        format!("https://{}", rest.split('/').next().unwrap_or_default())
+    }
 }
 
 impl Default for WebConfig {
@@ -45,6 +95,7 @@ impl Default for WebConfig {
             tls: false,
             max_body_bytes: 64 * 1024,
             demo: false,
+            basemap: None,
         }
     }
 }
@@ -59,11 +110,15 @@ pub struct Inner {
     pub clock: Clock,
     /// The map's in-memory tile sets.
     pub tiles: tilecache::TileCache,
+    /// The Content-Security-Policy of every response (with the base map's origin when set).
+    pub csp: axum::http::HeaderValue,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> AppState {
+        let csp = security::csp(config.basemap.as_ref());
         AppState(Arc::new(Inner {
+            csp,
             store,
             config,
             clock: Clock::default(),
@@ -94,4 +149,37 @@ pub async fn serve(
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+#[cfg(test)]
+mod basemap_tests {
+    use super::*;
+
+    #[test]
+    fn the_pdok_template_is_accepted_and_widens_the_policy_to_its_origin_only() {
+        let b = BaseMap::parse(PDOK_BRT_GRIJS, "Kaartgegevens © Kadaster").expect("valid");
+        assert_eq!(b.origin(), "https://service.pdok.nl");
+        let csp = security::csp(Some(&b));
+        let csp = csp.to_str().expect("ascii");
+        assert!(csp.contains("img-src 'self' data: blob: https://service.pdok.nl"));
+        assert!(csp.contains("connect-src 'self' https://service.pdok.nl"));
+        assert!(
+            csp.contains("script-src 'self';"),
+            "scripts stay own-origin"
+        );
+        assert_eq!(security::csp(None), security::CSP);
+    }
+
+    #[test]
+    fn bad_templates_are_refused_with_a_reason() {
+        for (t, why) in [
+            ("http://x.nl/{z}/{x}/{y}.png", "https"),
+            ("https://x.nl/{z}/{x}.png", "{y}"),
+            ("https:///{z}/{x}/{y}", "host"),
+            ("https://x.nl/{z}/{x}/{y}'; script-src *", "forbidden"),
+        ] {
+            let e = BaseMap::parse(t, "").expect_err(t);
+            assert!(e.contains(why), "{t}: {e}");
+        }
+    }
 }

@@ -12,6 +12,21 @@ use axum::response::Response;
 
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The policy, with a configured base map's origin allowed for images and fetches.
+pub fn csp(basemap: Option<&crate::BaseMap>) -> HeaderValue {
+    let Some(b) = basemap else {
+        return HeaderValue::from_static(CSP);
+    };
+    let o = b.origin();
+    let policy = CSP
+        .replace(
+            "img-src 'self' data:",
+            &format!("img-src 'self' data: blob: {o}"),
+        )
+        .replace("connect-src 'self'", &format!("connect-src 'self' {o}"));
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static(CSP))
+}
+
 pub async fn harden(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let lang = cookies::read(req.headers(), cookies::LANG_NAME)
         .and_then(|l| Lang::parse(&l))
@@ -40,10 +55,7 @@ pub async fn harden(State(st): State<AppState>, req: Request, next: Next) -> Res
         }
     }
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, st.csp.clone());
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -201,6 +201,8 @@ struct MapPage {
     table_href: String,
     bounds: String,
     labels: String,
+    basemap_tiles: String,
+    basemap_attribution: String,
 }
 
 impl MapPage {
@@ -290,6 +292,18 @@ pub async fn page(
             .map(|b| serde_json::json!(b).to_string())
             .unwrap_or_default(),
         labels: labels.to_string(),
+        basemap_tiles: st
+            .config
+            .basemap
+            .as_ref()
+            .map(|b| b.tiles.clone())
+            .unwrap_or_default(),
+        basemap_attribution: st
+            .config
+            .basemap
+            .as_ref()
+            .map(|b| b.attribution.clone())
+            .unwrap_or_default(),
     };
     html(&p)
 }
