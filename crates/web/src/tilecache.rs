@@ -54,6 +54,15 @@ impl TileCache {
         Ok(fresh)
     }
 
+    /// Forget the stamp and every tile set (after a scan run or an import in
+    /// this process); the next request rebuilds, and ETags change.
+    pub fn invalidate(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.stamp = None;
+            s.sets.clear();
+        }
+    }
+
     /// The tile set for `key`, built when missing.
     pub async fn get(&self, store: &Store, key: &SetKey) -> Result<Arc<TileSet>, String> {
         self.stamp(store).await.map_err(|e| e.to_string())?;

@@ -135,6 +135,27 @@ async fn tiles_tables_and_details_follow_the_role() {
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
+    // A new scan run lands: the same tile gets a new ETag.
+    analist.get("/gebiedsscan").await.unwrap();
+    let r = analist
+        .post_form(
+            "/gebiedsscan",
+            &[
+                ("area", GEMEENTE),
+                ("kind", "buitengebied"),
+                ("peildatum", "2026-07-01"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (_, new_etag, _) = tile(&analist, &path).await;
+    assert_ne!(
+        new_etag.as_deref(),
+        Some(etag.as_str()),
+        "new run, new ETag"
+    );
+
     // A partner's tile has aggregates only, and the two-address square is suppressed.
     let partner = app.login(app.account(Role::Partner)).await.unwrap();
     let square = |layers: &[DecodedLayer], code: &str| {

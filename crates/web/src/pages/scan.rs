@@ -141,8 +141,12 @@ pub async fn start(
             username: &s.username,
             org_id: &s.org_id,
         };
+        // A new run changes the map: its cached tiles are dropped when it lands.
         match scanrun::run(&st.store, who, &f.area, kind, peildatum, st.clock.now_ms()).await {
-            Ok(id) => return Ok(Redirect::to(&format!("/gebiedsscan/{id}")).into_response()),
+            Ok(id) => {
+                st.tiles.invalidate();
+                return Ok(Redirect::to(&format!("/gebiedsscan/{id}")).into_response());
+            }
             Err(ScanRunError::EmptyArea(_)) => errors.push(FieldError {
                 field: "area".into(),
                 message: ctx.t("scan.empty_area"),

@@ -104,11 +104,15 @@ pub async fn start(
         org_id: &s.org_id,
     };
     match scanrun::run(&st.store, who, &b.area, kind, peildatum, st.clock.now_ms()).await {
-        Ok(id) => Ok((
-            StatusCode::CREATED,
-            Json(run_json(&st.store.scan_run(&id).await?)),
-        )
-            .into_response()),
+        Ok(id) => {
+            // A new run changes the map: drop its cached tiles.
+            st.tiles.invalidate();
+            Ok((
+                StatusCode::CREATED,
+                Json(run_json(&st.store.scan_run(&id).await?)),
+            )
+                .into_response())
+        }
         Err(ScanRunError::EmptyArea(_)) => {
             Ok(field_errors(vec![("area", ctx.t("scan.empty_area"))], &ctx))
         }
