@@ -174,7 +174,19 @@ pub fn table() -> Vec<RouteSpec> {
             g.clone(),
             "/gebiedsscan/{run}/export.csv",
             ViewScanResults,
-            get(scan::export_csv),
+            get(scan_export::export_csv),
+        ),
+        r(
+            g.clone(),
+            "/gebiedsscan/{run}/export.xlsx",
+            ViewScanResults,
+            get(scan_export::export_xlsx),
+        ),
+        r(
+            g.clone(),
+            "/gebiedsscan/{run}/export.geojson",
+            ViewScanResults,
+            get(scan_export::export_geojson),
         ),
         r(
             g.clone(),

@@ -46,7 +46,11 @@ fn expected(method: &str, path: &str) -> Option<Who> {
             Who::Roles(&[Analist, Aov])
         }
         ("GET", "/gebiedsscan/{run}/adres/{address}")
-        | ("GET", "/gebiedsscan/{run}/export.csv") => Who::Roles(&[Analist, Aov, Toezichthouder]),
+        | ("GET", "/gebiedsscan/{run}/export.csv")
+        | ("GET", "/gebiedsscan/{run}/export.xlsx")
+        | ("GET", "/gebiedsscan/{run}/export.geojson") => {
+            Who::Roles(&[Analist, Aov, Toezichthouder])
+        }
         ("GET", "/algoritmeregister") | ("GET", "/api/v1/algoritmeregister") => Who::Public,
         ("GET", "/kaart")
         | ("GET", "/gemeente/{code}")

@@ -177,6 +177,51 @@ async fn an_aov_runs_a_scan_reads_the_explanation_and_records_a_decision() {
         lines[1]
     );
 
+    // The same table as Excel and as GeoJSON points in WGS84.
+    let x = aov
+        .http
+        .get(format!("{}{run_path}/export.xlsx", aov.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(x.status(), StatusCode::OK);
+    assert!(
+        x.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let bytes = x.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
+    let g = aov
+        .get(&format!("{run_path}/export.geojson"))
+        .await
+        .unwrap();
+    assert_eq!(g.status, StatusCode::OK);
+    let g: serde_json::Value = serde_json::from_str(&g.body).unwrap();
+    let features = g["features"].as_array().unwrap();
+    assert_eq!(features.len(), 3);
+    let f = features
+        .iter()
+        .find(|f| f["id"] == "9901010000000002")
+        .unwrap();
+    let c = &f["geometry"]["coordinates"];
+    let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+    assert!(
+        (5.0..8.0).contains(&lon) && (51.0..54.0).contains(&lat),
+        "{lon} {lat}"
+    );
+    assert_eq!(f["properties"]["laatste_besluit"], "gesprek_de_boer_op");
+    assert_eq!(
+        app.store
+            .audit_page(10, None, Some("scan.results.export"))
+            .await
+            .unwrap()
+            .len(),
+        3,
+        "every export is audited"
+    );
+
     // A partner sees the distribution but no addresses.
     let mut partner = app.login(app.account(Role::Partner)).await.unwrap();
     let p = partner.get(&run_path).await.unwrap();

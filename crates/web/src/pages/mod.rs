@@ -11,6 +11,7 @@ pub mod map;
 pub mod orgs;
 pub mod scan;
 pub mod scan_api;
+pub mod scan_export;
 pub mod users;
 
 use crate::error::AppError;
