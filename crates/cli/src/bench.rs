@@ -57,19 +57,23 @@ pub fn scan(n: usize, seed: u64, keep: Option<&Path>) -> Result<()> {
     let peak_measured = reset_peak_rss();
 
     let peildatum = time::macros::date!(2026 - 06 - 30);
+    // The steps of `bz_scan::run_dir` (what `buitenzicht scan` runs), timed.
     let start = Instant::now();
-    let data = bz_scan::read_input_dir(&in_dir)?;
+    let mut data = bz_scan::read_input_columns(&in_dir)?;
     let read = start.elapsed().as_secs_f64();
     let t = Instant::now();
-    let (out, phases) = bz_scan::scan_timed(&data, peildatum);
+    let (out, phases) = bz_scan::scan_columns(&data, peildatum);
     let scan = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    bz_scan::write_output_dir(&out, &out_dir)?;
+    // Only the ids are needed from here on.
+    let ids = std::mem::take(&mut data.addresses.ids);
+    drop(data);
+    bz_scan::write_output_columns(&ids, &out, &out_dir)?;
     let write = t.elapsed().as_secs_f64();
     let total = start.elapsed().as_secs_f64();
-    let summary = bz_scan::ScanSummary::of(&out);
+    let summary = bz_scan::ScanSummary::of_columns(&out);
     let peak = peak_rss();
-    drop((data, out));
+    drop((ids, out));
 
     println!("  lezen (5 CSV-bestanden):   {read:7.3} s");
     println!(

@@ -36,6 +36,7 @@
 //! Work is spread over the cores with rayon in fixed chunks; results do not
 //! depend on the number of threads.
 
+use crate::columns::*;
 use crate::model::*;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -79,6 +80,22 @@ pub fn scan_timed(input: &ScanInput, peildatum: Date) -> (ScanOutput, Timings) {
     scan_with(input, peildatum, ADDRESS_ROW, SPARSE_ROW)
 }
 
+/// The engine on the compact input of [`crate::io::read_input_columns`]
+/// (what [`crate::run_dir`] runs): the same results as [`scan`], per address
+/// without the id.
+pub fn scan_columns(input: &ColumnInput, peildatum: Date) -> (ColumnOutput, Timings) {
+    core(
+        &input.addresses,
+        &input.businesses,
+        &input.incidents,
+        &input.signals,
+        &input.municipalities,
+        peildatum,
+        ADDRESS_ROW,
+        SPARSE_ROW,
+    )
+}
+
 /// The engine with given row heights (any positive heights give the same
 /// output; the tests vary them to exercise the index).
 pub(crate) fn scan_with(
@@ -87,29 +104,50 @@ pub(crate) fn scan_with(
     address_row: f64,
     sparse_row: f64,
 ) -> (ScanOutput, Timings) {
+    let addresses = AddressColumns::of(&input.addresses);
+    let businesses = BusinessColumns::of(&input.businesses);
+    let (out, t) = core(
+        &addresses,
+        &businesses,
+        &input.incidents,
+        &input.signals,
+        &input.municipalities,
+        peildatum,
+        address_row,
+        sparse_row,
+    );
+    (out.into_output(&addresses.ids), t)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn core(
+    input: &AddressColumns,
+    businesses: &BusinessColumns,
+    incidents: &[Incident],
+    signals: &[Signal],
+    municipalities: &[Municipality],
+    peildatum: Date,
+    address_row: f64,
+    sparse_row: f64,
+) -> (ColumnOutput, Timings) {
     let mut t = Timings::default();
     let clock = Instant::now();
-    let (index, of_address) = RowIndex::build(
-        input.addresses.len(),
-        |i| (input.addresses[i].x, input.addresses[i].y),
-        address_row,
-    );
-    let recent_incidents: Vec<&Incident> = input
-        .incidents
+    let (index, of_address) =
+        RowIndex::build(input.len(), |i| (input.x[i], input.y[i]), address_row);
+    let recent_incidents: Vec<&Incident> = incidents
         .iter()
         .filter(|i| in_last_years(i.datum, peildatum, 5))
         .collect();
-    let recent_signals: Vec<&Signal> = input
-        .signals
+    let recent_signals: Vec<&Signal> = signals
         .iter()
         .filter(|s| in_last_years(s.datum, peildatum, 2))
         .collect();
-    let (incidents, _) = RowIndex::build(
+    let (incident_index, _) = RowIndex::build(
         recent_incidents.len(),
         |i| (recent_incidents[i].x, recent_incidents[i].y),
         sparse_row,
     );
-    let (signals, _) = RowIndex::build(
+    let (signal_index, _) = RowIndex::build(
         recent_signals.len(),
         |i| (recent_signals[i].x, recent_signals[i].y),
         sparse_row,
@@ -117,16 +155,17 @@ pub(crate) fn scan_with(
     t.index_secs = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
-    let per_point = neighbours(&index, &incidents, &signals);
+    let per_point = neighbours(&index, &incident_index, &signal_index);
+    drop((index, incident_index, signal_index));
     t.neighbours_secs = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
-    let stopped = stopped_farms(&input.businesses, peildatum);
-    let addresses: Vec<AddressResult> = input
-        .addresses
+    let stopped = stopped_farms(businesses, peildatum);
+    let addresses: Vec<Scored> = of_address
         .par_iter()
-        .zip(of_address.par_iter())
-        .map(|(a, &u)| {
+        .enumerate()
+        .with_min_len(1 << 12)
+        .map(|(i, &u)| {
             let (n, incidents, signals, nearest) = if u == NONE {
                 // A non-finite position is within nothing, not even itself.
                 (0, 0, 0, None)
@@ -141,21 +180,19 @@ pub(crate) fn scan_with(
             };
             let oad = f64::from(n) / std::f64::consts::PI;
             let isolatie_m = nearest.map_or(5000.0, f64::sqrt);
-            let ag = !stopped.is_empty() && stopped.contains(a.id.as_str());
-            let gb = groot_bedrijfspand(a);
-            let bg = buiten_gebruik(a);
+            let ag = !stopped.is_empty() && stopped.contains(input.ids.get(i));
+            let gb = input.groot_bedrijfspand(i);
+            let bg = input.buiten_gebruik(i);
             let s = score(contributions(incidents, signals, isolatie_m, ag, gb, bg));
-            AddressResult {
-                id: a.id.clone(),
-                oad,
-                buitengebied: oad < 500.0,
+            Scored {
+                isolatie_m,
+                score: s,
+                addresses: n,
                 incidenten_1km_5j: incidents,
                 signalen_500m_2j: signals,
-                isolatie_m,
-                agrarisch_gestopt: ag,
-                groot_bedrijfspand: gb,
-                buiten_gebruik: bg,
-                score: s,
+                flags: input.flags[i]
+                    | if oad < 500.0 { Scored::BUITENGEBIED } else { 0 }
+                    | if ag { Scored::AGRARISCH_GESTOPT } else { 0 },
                 klasse: Klasse::of(s),
             }
         })
@@ -165,11 +202,13 @@ pub(crate) fn scan_with(
     t.addresses_secs = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
-    let municipalities = municipalities(input, &addresses, &recent_incidents);
-    let squares = squares(input, &addresses);
+    let (municipalities, squares) = rayon::join(
+        || self::municipalities(input, municipalities, &addresses, &recent_incidents),
+        || self::squares(input, &addresses),
+    );
     t.aggregates_secs = clock.elapsed().as_secs_f64();
     (
-        ScanOutput {
+        ColumnOutput {
             addresses,
             municipalities,
             squares,
@@ -253,7 +292,7 @@ pub(crate) struct RowIndex {
     xs: Vec<f64>,
     ys: Vec<f64>,
     /// Number of input points at each position.
-    weight: Vec<u32>,
+    weight: Vec<u64>,
     /// Prefix sums of `weight` (one longer).
     cum: Vec<u32>,
 }
@@ -378,20 +417,15 @@ impl RowIndex {
             let mut n = 0u32;
             for w in rows.iter_mut() {
                 w.advance(&self.xs, x, r2);
-                // Branch-free: in the band, inside and outside alternate.
                 let check = |from: usize, to: usize| -> u32 {
-                    let (xs, ys, ws) = (
+                    band_count(
                         &self.xs[from..to],
                         &self.ys[from..to],
                         &self.weight[from..to],
-                    );
-                    let mut m = 0u32;
-                    for ((&px, &py), &w) in xs.iter().zip(ys).zip(ws) {
-                        let dx = x - px;
-                        let dy = y - py;
-                        m += w * u32::from(dx * dx + dy * dy <= r2);
-                    }
-                    m
+                        x,
+                        y,
+                        r2,
+                    )
                 };
                 if w.df2 <= r2 {
                     n += self.cum[w.c] - self.cum[w.b];
@@ -520,6 +554,33 @@ impl RowIndex {
     }
 }
 
+/// The total weight of the points within `r2` of `(x, y)`. Branch-free (in
+/// the band, inside and outside alternate), with 64-bit lanes throughout and
+/// four independent sums, so that it vectorises.
+#[inline]
+fn band_count(xs: &[f64], ys: &[f64], ws: &[u64], x: f64, y: f64, r2: f64) -> u32 {
+    let n = xs.len().min(ys.len()).min(ws.len());
+    let (xs, ys, ws) = (&xs[..n], &ys[..n], &ws[..n]);
+    let mut acc = [0u64; 4];
+    let (xc, yc, wc) = (xs.chunks_exact(4), ys.chunks_exact(4), ws.chunks_exact(4));
+    let tail = n - n % 4;
+    for ((px, py), pw) in xc.zip(yc).zip(wc) {
+        for k in 0..4 {
+            let dx = x - px[k];
+            let dy = y - py[k];
+            let inside = u64::from(dx * dx + dy * dy <= r2);
+            acc[k] += pw[k] & inside.wrapping_neg();
+        }
+    }
+    let mut m = acc[0] + acc[1] + acc[2] + acc[3];
+    for j in tail..n {
+        let dx = x - xs[j];
+        let dy = y - ys[j];
+        m += ws[j] * u64::from(dx * dx + dy * dy <= r2);
+    }
+    m as u32
+}
+
 fn sq(v: f64) -> f64 {
     v * v
 }
@@ -574,7 +635,7 @@ impl Walk {
 
 /// A small, fast hasher for string keys (FxHash); keys are our own data.
 #[derive(Default)]
-struct Fx(u64);
+pub(crate) struct Fx(u64);
 
 impl Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
@@ -615,18 +676,27 @@ impl Fx {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 type FxSet<K> = HashSet<K, BuildHasherDefault<Fx>>;
 
 /// The ids of the addresses where `agrarisch_gestopt` holds: some business
 /// with SBI `01…` ended in the last 10 years, and none is active.
-fn stopped_farms(businesses: &[Business], peildatum: Date) -> FxSet<&str> {
+fn stopped_farms(businesses: &BusinessColumns, peildatum: Date) -> FxSet<&str> {
     let mut per: FxMap<&str, (bool, bool)> = FxMap::default();
-    for b in businesses {
-        let e = per.entry(b.adres_id.as_str()).or_default();
-        e.0 |= b.sbi.starts_with("01") && b.einde.is_some_and(|d| in_last_years(d, peildatum, 10));
-        e.1 |= b.start <= peildatum && b.einde.is_none_or(|d| d > peildatum);
+    for i in 0..businesses.len() {
+        let (agrarisch, start, einde) = (
+            businesses.agrarisch[i],
+            businesses.start[i],
+            businesses.einde[i],
+        );
+        let stopped = agrarisch && einde.is_some_and(|d| in_last_years(d, peildatum, 10));
+        let active = start <= peildatum && einde.is_none_or(|d| d > peildatum);
+        if stopped || active {
+            let e = per.entry(businesses.adres_id.get(i)).or_default();
+            e.0 |= stopped;
+            e.1 |= active;
+        }
     }
     per.into_iter()
         .filter(|(_, (stopped, active))| *stopped && !*active)
@@ -634,22 +704,19 @@ fn stopped_farms(businesses: &[Business], peildatum: Date) -> FxSet<&str> {
         .collect()
 }
 
-pub(crate) fn municipalities(
-    input: &ScanInput,
-    results: &[AddressResult],
+fn municipalities(
+    input: &AddressColumns,
+    municipalities: &[Municipality],
+    results: &[Scored],
     recent_incidents: &[&Incident],
 ) -> Vec<MunicipalityResult> {
-    let mut order: Vec<usize> = (0..input.municipalities.len()).collect();
-    order.sort_by(|&a, &b| {
-        input.municipalities[a]
-            .statcode
-            .cmp(&input.municipalities[b].statcode)
-    });
+    let mut order: Vec<usize> = (0..municipalities.len()).collect();
+    order.sort_by(|&a, &b| municipalities[a].statcode.cmp(&municipalities[b].statcode));
     // Incidents: the first municipality in statcode order that covers the
     // point (a bounding box test first).
     let areas: Vec<Area> = order
         .iter()
-        .map(|&m| Area::new(&input.municipalities[m]))
+        .map(|&m| Area::new(&municipalities[m]))
         .collect();
     let owners: Vec<Option<usize>> = recent_incidents
         .par_iter()
@@ -664,16 +731,16 @@ pub(crate) fn municipalities(
     let mut slot: FxMap<&str, usize> = FxMap::default();
     for &m in &order {
         let n = slot.len();
-        slot.entry(input.municipalities[m].statcode.as_str())
-            .or_insert(n);
+        slot.entry(municipalities[m].statcode.as_str()).or_insert(n);
     }
-    let which: Vec<u32> = input
-        .addresses
-        .par_iter()
-        .map(|a| slot.get(a.gemeente.as_str()).map_or(NONE, |&s| s as u32))
+    let of_code: Vec<u32> = input
+        .gemeenten
+        .iter()
+        .map(|g| slot.get(g.as_str()).map_or(NONE, |&s| s as u32))
         .collect();
     let mut agg = vec![Agg::default(); slot.len()];
-    for (r, &s) in results.iter().zip(&which) {
+    for (r, &g) in results.iter().zip(&input.gemeente) {
+        let s = of_code[g as usize];
         if s != NONE {
             agg[s as usize].add(r);
         }
@@ -682,7 +749,7 @@ pub(crate) fn municipalities(
         .iter()
         .enumerate()
         .map(|(k, &m)| {
-            let code = &input.municipalities[m].statcode;
+            let code = &municipalities[m].statcode;
             let a = slot.get(code.as_str()).map(|&s| agg[s]).unwrap_or_default();
             MunicipalityResult {
                 statcode: code.clone(),
@@ -709,9 +776,9 @@ struct Agg {
 }
 
 impl Agg {
-    fn add(&mut self, r: &AddressResult) {
+    fn add(&mut self, r: &Scored) {
         self.n += 1;
-        self.buitengebied += u64::from(r.buitengebied);
+        self.buitengebied += u64::from(r.buitengebied());
         match r.klasse {
             Klasse::Hoog => self.hoog += 1,
             Klasse::Midden => self.midden += 1,
@@ -721,11 +788,13 @@ impl Agg {
     }
 }
 
-pub(crate) fn squares(input: &ScanInput, results: &[AddressResult]) -> Vec<SquareResult> {
+fn squares(input: &AddressColumns, results: &[Scored]) -> Vec<SquareResult> {
     let keys: Vec<(i64, i64)> = input
-        .addresses
+        .x
         .par_iter()
-        .map(|a| square_key(a.x, a.y))
+        .zip(&input.y)
+        .with_min_len(1 << 12)
+        .map(|(&x, &y)| square_key(x, y))
         .collect();
     let mut slot: FxMap<(i64, i64), usize> = FxMap::default();
     let mut agg: Vec<Agg> = Vec::new();
@@ -759,7 +828,7 @@ pub(crate) fn squares(input: &ScanInput, results: &[AddressResult]) -> Vec<Squar
             }
         })
         .collect();
-    out.sort_unstable_by(|a, b| a.vierkant.cmp(&b.vierkant));
+    out.par_sort_unstable_by(|a, b| a.vierkant.cmp(&b.vierkant));
     out
 }
 

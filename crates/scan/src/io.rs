@@ -10,13 +10,13 @@
 //! ignored; values are trimmed of surrounding whitespace; a UTF-8 byte order
 //! mark is skipped.
 
+use crate::columns::*;
 use crate::model::*;
+use crate::read::{self, Rec, Rows};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
-use std::io::{BufReader, BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use time::Date;
 
@@ -210,455 +210,136 @@ fn rows_message(file: &Path, errors: &[ScanError], more: usize, nl: bool) -> Str
     s
 }
 
-/// Collects the row errors of one file: the first [`MAX_REPORTED_ERRORS`]
-/// are kept, the rest counted. Errors about the file as a whole (it cannot
-/// be read, a column is missing) stop reading at once.
-struct Collector {
-    file: PathBuf,
-    errors: Vec<ScanError>,
-    more: usize,
-}
-
-impl Collector {
-    fn new(file: &Path) -> Collector {
-        Collector {
-            file: file.to_path_buf(),
-            errors: Vec::new(),
-            more: 0,
-        }
-    }
-
-    fn add(&mut self, e: ScanError) {
-        if self.errors.len() < MAX_REPORTED_ERRORS {
-            self.errors.push(e);
-        } else {
-            self.more += 1;
-        }
-    }
-
-    fn finish<T>(self, v: T) -> Result<T, ScanError> {
-        if self.errors.is_empty() {
-            Ok(v)
-        } else {
-            Err(ScanError::Rows {
-                file: self.file,
-                errors: self.errors,
-                more: self.more,
-            })
-        }
-    }
-}
-
-/// A CSV file read record by record, its required columns found by name.
-struct Table<'a> {
-    file: &'a Path,
-    rdr: csv::Reader<BufReader<File>>,
-    names: &'static [&'static str],
-    /// Field index of each required column.
-    cols: Vec<usize>,
-    /// All header names (for naming a column in a UTF-8 error).
-    header: Vec<String>,
-    rec: csv::StringRecord,
-    line: u64,
-}
-
-impl<'a> Table<'a> {
-    fn open(file: &'a Path, names: &'static [&'static str]) -> Result<Table<'a>, ScanError> {
-        let f = File::open(file).map_err(|source| ScanError::Read {
-            file: file.to_path_buf(),
-            source,
-        })?;
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .from_reader(BufReader::with_capacity(1 << 20, f));
-        let header: Vec<String> = match rdr.headers() {
-            Ok(h) => h
-                .iter()
-                .map(|c| c.trim_start_matches('\u{feff}').trim().to_string())
-                .collect(),
-            Err(e) => return Err(csv_error(file, &[], e)),
-        };
-        if header.len() == 1 {
-            for c in [';', '\t', '|'] {
-                if header[0].contains(c) {
-                    return Err(field_err(file, 1, "-", Problem::WrongDelimiter(c)));
-                }
-            }
-        }
-        let mut cols = Vec::with_capacity(names.len());
-        for &n in names {
-            match header.iter().position(|h| h == n) {
-                Some(i) => cols.push(i),
-                None => {
-                    return Err(field_err(
-                        file,
-                        1,
-                        n,
-                        Problem::MissingColumn {
-                            found: header.clone(),
-                        },
-                    ));
-                }
-            }
-        }
-        Ok(Table {
-            file,
-            rdr,
-            names,
-            cols,
-            header,
-            rec: csv::StringRecord::new(),
-            line: 1,
-        })
-    }
-
-    /// The next record; `false` at the end. A record that is not valid
-    /// (wrong number of fields, not UTF-8) goes to `errs` and is skipped.
-    fn next(&mut self, errs: &mut Collector) -> Result<bool, ScanError> {
-        loop {
-            match self.rdr.read_record(&mut self.rec) {
-                Ok(false) => return Ok(false),
-                Ok(true) => {
-                    self.line = self.rec.position().map_or(self.line + 1, |p| p.line());
-                    return Ok(true);
-                }
-                Err(e) => {
-                    let recoverable = matches!(
-                        e.kind(),
-                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                    );
-                    let e = csv_error(self.file, &self.header, e);
-                    if !recoverable {
-                        return Err(e);
-                    }
-                    errs.add(e);
-                }
-            }
-        }
-    }
-
-    /// Required column `k` of the current record, trimmed.
-    fn get(&self, k: usize) -> &str {
-        self.rec.get(self.cols[k]).unwrap_or("").trim()
-    }
-
-    fn err(&self, k: usize, problem: Problem) -> ScanError {
-        field_err(self.file, self.line, self.names[k], problem)
-    }
-
-    fn f64(&self, k: usize) -> Result<f64, ScanError> {
-        let s = self.get(k);
-        match s.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            _ => Err(self.err(k, Problem::NotANumber(s.into()))),
-        }
-    }
-
-    fn int<T: std::str::FromStr>(&self, k: usize) -> Result<T, ScanError> {
-        let s = self.get(k);
-        s.parse::<T>()
-            .map_err(|_| self.err(k, Problem::NotAnInteger(s.into())))
-    }
-
-    fn date(&self, k: usize) -> Result<Date, ScanError> {
-        let s = self.get(k);
-        parse_date(s).ok_or_else(|| self.err(k, Problem::NotADate(s.into())))
-    }
-
-    /// Columns `kx` and `ky` as an RD New position in the Netherlands.
-    fn point(&self, kx: usize, ky: usize) -> Result<(f64, f64), ScanError> {
-        let x = self.f64(kx)?;
-        let y = self.f64(ky)?;
-        if !(0.0..=300_000.0).contains(&x) || !(289_000.0..=629_000.0).contains(&y) {
-            return Err(field_err(
-                self.file,
-                self.line,
-                &format!("{},{}", self.names[kx], self.names[ky]),
-                Problem::OutsideNetherlands { x, y },
-            ));
-        }
-        Ok((x, y))
-    }
-}
-
-fn field_err(file: &Path, line: u64, column: &str, problem: Problem) -> ScanError {
-    ScanError::Field {
-        file: file.to_path_buf(),
-        line,
-        column: column.to_string(),
-        problem,
-    }
-}
-
-fn csv_error(file: &Path, header: &[String], e: csv::Error) -> ScanError {
-    let line = e.position().map_or(1, |p| p.line());
-    match e.into_kind() {
-        csv::ErrorKind::Utf8 { err, .. } => {
-            let column = header.get(err.field()).map_or("-", String::as_str);
-            field_err(file, line, column, Problem::NotUtf8)
-        }
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => field_err(
-            file,
-            line,
-            "-",
-            Problem::FieldCount {
-                expected: expected_len,
-                found: len,
-            },
-        ),
-        csv::ErrorKind::Io(source) => ScanError::Read {
-            file: file.to_path_buf(),
-            source,
-        },
-        other => field_err(file, line, "-", Problem::Csv(format!("{other:?}"))),
-    }
-}
-
 /// A `YYYY-MM-DD` date.
 pub fn parse_date(s: &str) -> Option<Date> {
+    // The common form directly (what `Date::parse` gives for it).
+    let b = s.as_bytes();
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit())
+    {
+        let d = |i: usize| i32::from(b[i] - b'0');
+        let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+        let month = time::Month::try_from((d(5) * 10 + d(6)) as u8).ok()?;
+        return Date::from_calendar_date(year, month, (d(8) * 10 + d(9)) as u8).ok();
+    }
     Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
 }
 
-/// Identity hasher for keys that are already hashes.
-#[derive(Default)]
-struct Prehashed(u64);
+const ADDRESS_COLUMNS: &[&str] = &[
+    "id",
+    "x",
+    "y",
+    "gemeente",
+    "gebruiksdoel",
+    "oppervlakte",
+    "bouwjaar",
+    "status",
+];
+const BUSINESS_COLUMNS: &[&str] = &["kvk", "adres_id", "sbi", "start", "einde"];
+const INCIDENT_COLUMNS: &[&str] = &["id", "x", "y", "datum", "soort"];
+const SIGNAL_COLUMNS: &[&str] = &["id", "x", "y", "datum", "categorie"];
 
-impl Hasher for Prehashed {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = i;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
+fn address(r: &Rec) -> Result<Address, ScanError> {
+    let (x, y) = r.point(1, 2)?;
+    Ok(Address {
+        id: r.get(0).to_string(),
+        x,
+        y,
+        gemeente: r.get(3).to_string(),
+        gebruiksdoel: r.get(4).to_string(),
+        oppervlakte: r.int(5)?,
+        bouwjaar: r.int(6)?,
+        status: r.get(7).to_string(),
+    })
 }
 
-/// Rows with an id that must be unique.
-trait HasId {
-    fn id(&self) -> &str;
-}
-impl HasId for Address {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-impl HasId for Incident {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-impl HasId for Signal {
-    fn id(&self) -> &str {
-        &self.id
-    }
+fn business(r: &Rec) -> Result<Business, ScanError> {
+    let sbi = crate::columns::check_sbi(r)?;
+    Ok(Business {
+        kvk: r.get(0).to_string(),
+        adres_id: r.get(1).to_string(),
+        sbi: sbi.to_string(),
+        start: r.date(3)?,
+        einde: crate::columns::einde(r)?,
+    })
 }
 
-/// Duplicate-id detection without keeping a second copy of every id: a map
-/// from the id's SipHash to the line of its first row and that row's index
-/// among the accepted rows (whose id is then compared). Ids of rejected rows
-/// are kept apart (so a duplicate of a rejected row is reported too), and so
-/// are the rare ids whose hash another id already has.
-#[derive(Default)]
-struct Ids {
-    first: HashMap<u64, (u64, u32), BuildHasherDefault<Prehashed>>,
-    rejected: HashMap<u64, String>,
-    collided: HashMap<String, u64>,
+fn incident(r: &Rec) -> Result<Incident, ScanError> {
+    let (x, y) = r.point(1, 2)?;
+    let soort = r.get(4);
+    if !["hennepkwekerij", "drugslab", "drugsafval", "opslag"].contains(&soort) {
+        return Err(r.err(4, Problem::UnknownSoort(soort.into())));
+    }
+    Ok(Incident {
+        id: r.get(0).to_string(),
+        x,
+        y,
+        datum: r.date(3)?,
+        soort: soort.to_string(),
+    })
 }
 
-fn id_hash(id: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    id.hash(&mut h);
-    h.finish()
+fn signal(r: &Rec) -> Result<Signal, ScanError> {
+    let (x, y) = r.point(1, 2)?;
+    Ok(Signal {
+        id: r.get(0).to_string(),
+        x,
+        y,
+        datum: r.date(3)?,
+        categorie: r.get(4).to_string(),
+    })
 }
 
-impl Ids {
-    /// Check and record the id of the current row of `t` (column `k`);
-    /// `accepted` are the rows accepted so far (the current row, if
-    /// accepted, comes next).
-    fn check<T: HasId>(
-        &mut self,
-        t: &Table,
-        k: usize,
-        id: &str,
-        accepted: &[T],
-    ) -> Result<(), ScanError> {
-        if id.is_empty() {
-            return Err(t.err(k, Problem::EmptyId));
-        }
-        let duplicate = |first_line: u64| {
-            t.err(
-                k,
-                Problem::DuplicateId {
-                    id: id.into(),
-                    first_line,
-                },
-            )
-        };
-        let h = id_hash(id);
-        let Some(&(line, row)) = self.first.get(&h) else {
-            self.first.insert(h, (t.line, accepted.len() as u32));
-            return Ok(());
-        };
-        let same = if row == REJECTED {
-            self.rejected.get(&line).is_some_and(|r| r == id)
-        } else {
-            accepted.get(row as usize).is_some_and(|a| a.id() == id)
-        };
-        if same {
-            return Err(duplicate(line));
-        }
-        // Another id with the same 64-bit hash (rare): compare exactly.
-        match self.collided.get(id) {
-            Some(&line) => Err(duplicate(line)),
-            None => {
-                self.collided.insert(id.to_string(), t.line);
-                Ok(())
-            }
-        }
-    }
-
-    /// The current row (on `line`, with `id`) was rejected after `check`.
-    fn reject(&mut self, line: u64, id: &str) {
-        if let Some(e) = self.first.get_mut(&id_hash(id))
-            && e.0 == line
-            && e.1 != REJECTED
-        {
-            e.1 = REJECTED;
-            self.rejected.insert(line, id.to_string());
-        }
-    }
-}
-
-const REJECTED: u32 = u32::MAX;
-
-/// Read a file of rows with a unique `id` in column 0: `row` builds one row
-/// from the current record (after the id check), errors are collected.
-fn read_rows<T: HasId>(
-    path: &Path,
-    cols: &'static [&'static str],
-    row: impl Fn(&Table) -> Result<T, ScanError>,
-) -> Result<Vec<T>, ScanError> {
-    let mut t = Table::open(path, cols)?;
-    let mut errs = Collector::new(path);
-    let mut out: Vec<T> = Vec::new();
-    let mut ids = Ids::default();
-    while t.next(&mut errs)? {
-        let checked = ids.check(&t, 0, t.get(0), &out);
-        match checked.and_then(|()| row(&t)) {
-            Ok(v) => out.push(v),
-            Err(e) => {
-                let id = t.get(0).to_string();
-                ids.reject(t.line, &id);
-                errs.add(e);
-            }
-        }
-    }
-    errs.finish(out)
+fn no_id<T>(_: &T) -> &str {
+    ""
 }
 
 /// Read `adressen.csv`. Ids must be unique and non-empty; positions must be
 /// finite and within RD New's Dutch domain (x 0..300000, y 289000..629000).
 /// Row errors are collected (see [`ScanError::Rows`]).
 pub fn read_addresses(path: &Path) -> Result<Vec<Address>, ScanError> {
-    const COLS: &[&str] = &[
-        "id",
-        "x",
-        "y",
-        "gemeente",
-        "gebruiksdoel",
-        "oppervlakte",
-        "bouwjaar",
-        "status",
-    ];
-    read_rows(path, COLS, |t| {
-        let (x, y) = t.point(1, 2)?;
-        Ok(Address {
-            id: t.get(0).to_string(),
-            x,
-            y,
-            gemeente: t.get(3).to_string(),
-            gebruiksdoel: t.get(4).to_string(),
-            oppervlakte: t.int(5)?,
-            bouwjaar: t.int(6)?,
-            status: t.get(7).to_string(),
-        })
+    read::read(path, ADDRESS_COLUMNS, true, || {
+        Rows::new(address, |a: &Address| &a.id)
     })
+    .map(|r| r.rows)
 }
 
 /// Read `bedrijven.csv`. `einde` may be empty (still active); `sbi` must be
 /// digits (SBI without dots). Row errors are collected.
 pub fn read_businesses(path: &Path) -> Result<Vec<Business>, ScanError> {
-    const COLS: &[&str] = &["kvk", "adres_id", "sbi", "start", "einde"];
-    let mut t = Table::open(path, COLS)?;
-    let mut errs = Collector::new(path);
-    let mut out = Vec::new();
-    while t.next(&mut errs)? {
-        let row = (|| {
-            let sbi = t.get(2);
-            if sbi.is_empty() || !sbi.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(t.err(2, Problem::NotAnSbiCode(sbi.into())));
-            }
-            Ok(Business {
-                kvk: t.get(0).to_string(),
-                adres_id: t.get(1).to_string(),
-                sbi: sbi.to_string(),
-                start: t.date(3)?,
-                einde: if t.get(4).is_empty() {
-                    None
-                } else {
-                    Some(t.date(4)?)
-                },
-            })
-        })();
-        match row {
-            Ok(b) => out.push(b),
-            Err(e) => errs.add(e),
-        }
-    }
-    errs.finish(out)
+    read::read(path, BUSINESS_COLUMNS, false, || Rows::new(business, no_id)).map(|r| r.rows)
 }
 
 /// Read `incidenten.csv`. Ids must be unique; `soort` one of the four kinds.
 /// Row errors are collected.
 pub fn read_incidents(path: &Path) -> Result<Vec<Incident>, ScanError> {
-    const COLS: &[&str] = &["id", "x", "y", "datum", "soort"];
-    read_rows(path, COLS, |t| {
-        let (x, y) = t.point(1, 2)?;
-        let soort = t.get(4);
-        if !["hennepkwekerij", "drugslab", "drugsafval", "opslag"].contains(&soort) {
-            return Err(t.err(4, Problem::UnknownSoort(soort.into())));
-        }
-        Ok(Incident {
-            id: t.get(0).to_string(),
-            x,
-            y,
-            datum: t.date(3)?,
-            soort: soort.to_string(),
-        })
+    read::read(path, INCIDENT_COLUMNS, true, || {
+        Rows::new(incident, |i: &Incident| &i.id)
     })
+    .map(|r| r.rows)
 }
 
 /// Read `signalen.csv`. Ids must be unique; every category counts. Row
 /// errors are collected.
 pub fn read_signals(path: &Path) -> Result<Vec<Signal>, ScanError> {
-    const COLS: &[&str] = &["id", "x", "y", "datum", "categorie"];
-    read_rows(path, COLS, |t| {
-        let (x, y) = t.point(1, 2)?;
-        Ok(Signal {
-            id: t.get(0).to_string(),
-            x,
-            y,
-            datum: t.date(3)?,
-            categorie: t.get(4).to_string(),
-        })
+    read::read(path, SIGNAL_COLUMNS, true, || {
+        Rows::new(signal, |s: &Signal| &s.id)
     })
+    .map(|r| r.rows)
+}
+
+/// `adressen.csv` in columns, with the checks of [`read_addresses`].
+pub fn read_address_columns(path: &Path) -> Result<AddressColumns, ScanError> {
+    read::read(path, ADDRESS_COLUMNS, true, AddressColumns::default)
+}
+
+/// `bedrijven.csv` in columns, with the checks of [`read_businesses`].
+pub fn read_business_columns(path: &Path) -> Result<BusinessColumns, ScanError> {
+    read::read(path, BUSINESS_COLUMNS, false, BusinessColumns::default)
 }
 
 /// Read `gemeenten.geojson` (RD New; `statcode`, `statnaam`). An empty
@@ -719,14 +400,66 @@ pub fn read_municipalities(path: &Path) -> Result<Vec<Municipality>, ScanError> 
         .collect())
 }
 
-/// Read the input directory of the spec: all five files are required.
+/// Read the input directory of the spec: all five files are required. The
+/// files are read at the same time; an error is that of the first failing
+/// file in the order adressen, bedrijven, incidenten, signalen, gemeenten.
 pub fn read_input_dir(dir: &Path) -> Result<ScanInput, ScanError> {
+    let ((addresses, businesses), (incidents, (signals, municipalities))) = rayon::join(
+        || {
+            rayon::join(
+                || read_addresses(&dir.join("adressen.csv")),
+                || read_businesses(&dir.join("bedrijven.csv")),
+            )
+        },
+        || {
+            rayon::join(
+                || read_incidents(&dir.join("incidenten.csv")),
+                || {
+                    rayon::join(
+                        || read_signals(&dir.join("signalen.csv")),
+                        || read_municipalities(&dir.join("gemeenten.geojson")),
+                    )
+                },
+            )
+        },
+    );
     Ok(ScanInput {
-        addresses: read_addresses(&dir.join("adressen.csv"))?,
-        businesses: read_businesses(&dir.join("bedrijven.csv"))?,
-        incidents: read_incidents(&dir.join("incidenten.csv"))?,
-        signals: read_signals(&dir.join("signalen.csv"))?,
-        municipalities: read_municipalities(&dir.join("gemeenten.geojson"))?,
+        addresses: addresses?,
+        businesses: businesses?,
+        incidents: incidents?,
+        signals: signals?,
+        municipalities: municipalities?,
+    })
+}
+
+/// [`read_input_dir`] in the compact form the file scan runs on (the same
+/// checks and errors).
+pub fn read_input_columns(dir: &Path) -> Result<ColumnInput, ScanError> {
+    let ((addresses, businesses), (incidents, (signals, municipalities))) = rayon::join(
+        || {
+            rayon::join(
+                || read_address_columns(&dir.join("adressen.csv")),
+                || read_business_columns(&dir.join("bedrijven.csv")),
+            )
+        },
+        || {
+            rayon::join(
+                || read_incidents(&dir.join("incidenten.csv")),
+                || {
+                    rayon::join(
+                        || read_signals(&dir.join("signalen.csv")),
+                        || read_municipalities(&dir.join("gemeenten.geojson")),
+                    )
+                },
+            )
+        },
+    );
+    Ok(ColumnInput {
+        addresses: addresses?,
+        businesses: businesses?,
+        incidents: incidents?,
+        signals: signals?,
+        municipalities: municipalities?,
     })
 }
 
@@ -846,22 +579,132 @@ pub const MUNICIPALITY_HEADER: &str =
 pub const SQUARE_HEADER: &str = "vierkant,adressen,buitengebied,hoog,gemiddelde_score";
 
 /// One line of `adressen_scan.csv` (with its line feed). Floats with 9
-/// decimals (Rust's fixed-precision formatting rounds correctly).
+/// decimals, rounded correctly (as Rust's `{:.9}`).
 pub fn address_line(r: &AddressResult) -> String {
-    format!(
-        "{},{:.9},{},{},{},{:.9},{},{},{},{:.9},{}\n",
-        text(&r.id),
+    let mut s = String::with_capacity(96);
+    push_address(
+        &mut s,
+        &r.id,
         r.oad,
-        b(r.buitengebied),
+        r.buitengebied,
         r.incidenten_1km_5j,
         r.signalen_500m_2j,
         r.isolatie_m,
-        b(r.agrarisch_gestopt),
-        b(r.groot_bedrijfspand),
-        b(r.buiten_gebruik),
+        r.agrarisch_gestopt,
+        r.groot_bedrijfspand,
+        r.buiten_gebruik,
         r.score,
-        r.klasse.as_str()
-    )
+        r.klasse,
+    );
+    s
+}
+
+/// [`address_line`] of a compact result with its id.
+fn push_scored(s: &mut String, id: &str, r: &Scored) {
+    push_address(
+        s,
+        id,
+        r.oad(),
+        r.buitengebied(),
+        r.incidenten_1km_5j,
+        r.signalen_500m_2j,
+        r.isolatie_m,
+        r.agrarisch_gestopt(),
+        r.groot_bedrijfspand(),
+        r.buiten_gebruik(),
+        r.score,
+        r.klasse,
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_address(
+    s: &mut String,
+    id: &str,
+    oad: f64,
+    buitengebied: bool,
+    incidents: u32,
+    signals: u32,
+    isolatie_m: f64,
+    agrarisch_gestopt: bool,
+    groot_bedrijfspand: bool,
+    buiten_gebruik: bool,
+    score: f64,
+    klasse: Klasse,
+) {
+    let mut ints = itoa::Buffer::new();
+    s.push_str(&text(id));
+    s.push(',');
+    push_fixed9(s, oad);
+    s.push(',');
+    s.push_str(b(buitengebied));
+    s.push(',');
+    s.push_str(ints.format(incidents));
+    s.push(',');
+    s.push_str(ints.format(signals));
+    s.push(',');
+    push_fixed9(s, isolatie_m);
+    s.push(',');
+    s.push_str(b(agrarisch_gestopt));
+    s.push(',');
+    s.push_str(b(groot_bedrijfspand));
+    s.push(',');
+    s.push_str(b(buiten_gebruik));
+    s.push(',');
+    push_fixed9(s, score);
+    s.push(',');
+    s.push_str(klasse.as_str());
+    s.push('\n');
+}
+
+/// Append `format!("{v:.9}")`: the exact decimal value of `v` rounded to 9
+/// decimals, ties to even. Non-negative finite values below 2^53 are done in
+/// integer arithmetic: `v = m * 2^e` exactly, so `v * 10^9 = m * 10^9 * 2^e`
+/// with `m * 10^9 < 2^83`, shifted right with the rounding of the bits
+/// shifted out; anything else goes through `format!`.
+pub(crate) fn push_fixed9(s: &mut String, v: f64) {
+    use std::fmt::Write as _;
+    if !(v.is_sign_positive() && v < 9_007_199_254_740_992.0) {
+        let _ = write!(s, "{v:.9}");
+        return;
+    }
+    let bits = v.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (m, e) = if exp == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1u64 << 52), exp - 1075)
+    };
+    let p = u128::from(m) * 1_000_000_000;
+    let q: u128 = if e >= 0 {
+        p << e
+    } else if e < -100 {
+        // p < 2^83: below one half, rounds to 0.
+        0
+    } else {
+        let sh = (-e) as u32;
+        let q = p >> sh;
+        let rem = p & ((1u128 << sh) - 1);
+        let half = 1u128 << (sh - 1);
+        if rem > half || (rem == half && q & 1 == 1) {
+            q + 1
+        } else {
+            q
+        }
+    };
+    let int = q / 1_000_000_000;
+    let dec = (q % 1_000_000_000) as u32;
+    let mut ints = itoa::Buffer::new();
+    s.push_str(ints.format(int));
+    s.push('.');
+    let mut digits = [b'0'; 9];
+    let mut d = dec;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (d % 10) as u8;
+        d /= 10;
+    }
+    s.push_str(std::str::from_utf8(&digits).unwrap_or("000000000"));
 }
 
 /// One line of `gemeenten_scan.csv`.
@@ -887,8 +730,59 @@ pub fn square_line(q: &SquareResult) -> String {
     )
 }
 
-/// Write `header` and then `line(row)` for all rows, formatting in parallel
-/// in batches and writing in order.
+/// Lines per batch of [`write_rows`].
+const WRITE_BATCH: usize = 1 << 17;
+
+/// Write `header` and then `line(i, …)` for rows `0..n`: batches formatted
+/// in parallel, each written while the next is formatted, one write per
+/// batch.
+fn write_rows(
+    dir: &Path,
+    name: &str,
+    header: &str,
+    n: usize,
+    line: impl Fn(usize, &mut String) + Sync,
+) -> Result<(), ScanError> {
+    let path = dir.join(name);
+    let werr = |source| ScanError::Write {
+        file: path.clone(),
+        source,
+    };
+    let mut f = File::create(&path).map_err(werr)?;
+    let format = |from: usize| -> Vec<u8> {
+        let to = (from + WRITE_BATCH).min(n);
+        const LINES: usize = 2048;
+        let parts: Vec<String> = (0..(to - from).div_ceil(LINES))
+            .into_par_iter()
+            .map(|c| {
+                let a = from + c * LINES;
+                let b = (a + LINES).min(to);
+                let mut s = String::with_capacity((b - a) * 96);
+                for i in a..b {
+                    line(i, &mut s);
+                }
+                s
+            })
+            .collect();
+        let mut out = Vec::with_capacity(parts.iter().map(String::len).sum());
+        for p in parts {
+            out.extend_from_slice(p.as_bytes());
+        }
+        out
+    };
+    let mut pending = format!("{header}\n").into_bytes();
+    let mut from = 0;
+    while from < n {
+        let (written, next) = rayon::join(|| f.write_all(&pending), || format(from));
+        written.map_err(werr)?;
+        pending = next;
+        from += WRITE_BATCH;
+    }
+    f.write_all(&pending).map_err(werr)?;
+    f.flush().map_err(werr)
+}
+
+/// Write `header` and then `line(row)` for all rows.
 fn write_csv<T: Sync>(
     dir: &Path,
     name: &str,
@@ -896,53 +790,74 @@ fn write_csv<T: Sync>(
     rows: &[T],
     line: impl Fn(&T) -> String + Sync,
 ) -> Result<(), ScanError> {
-    let path = dir.join(name);
-    let werr = |source| ScanError::Write {
-        file: path.clone(),
-        source,
-    };
-    let f = File::create(&path).map_err(werr)?;
-    let mut w = BufWriter::with_capacity(1 << 20, f);
-    w.write_all(header.as_bytes()).map_err(werr)?;
-    w.write_all(b"\n").map_err(werr)?;
-    for batch in rows.chunks(1 << 18) {
-        let parts: Vec<String> = batch
-            .par_chunks(4096)
-            .map(|c| c.iter().map(&line).collect::<String>())
-            .collect();
-        for p in parts {
-            w.write_all(p.as_bytes()).map_err(werr)?;
-        }
-    }
-    w.flush().map_err(werr)
+    write_rows(dir, name, header, rows.len(), |i, s| {
+        s.push_str(&line(&rows[i]))
+    })
 }
 
 /// Write the three output files of the spec into `dir` (created if needed).
 pub fn write_output_dir(out: &ScanOutput, dir: &Path) -> Result<(), ScanError> {
-    std::fs::create_dir_all(dir).map_err(|source| ScanError::Write {
-        file: dir.to_path_buf(),
-        source,
-    })?;
-    write_csv(
+    create_dir(dir)?;
+    write_rows(
         dir,
         "adressen_scan.csv",
         ADDRESS_HEADER,
-        &out.addresses,
-        address_line,
+        out.addresses.len(),
+        |i, s| s.push_str(&address_line(&out.addresses[i])),
     )?;
-    write_csv(
+    write_aggregates(&out.municipalities, &out.squares, dir)
+}
+
+/// [`write_output_dir`] for the compact output of
+/// [`crate::engine::scan_columns`]; `ids` are the addresses' ids
+/// ([`AddressColumns::ids`]). The same bytes.
+pub fn write_output_columns(ids: &Strs, out: &ColumnOutput, dir: &Path) -> Result<(), ScanError> {
+    create_dir(dir)?;
+    write_rows(
+        dir,
+        "adressen_scan.csv",
+        ADDRESS_HEADER,
+        out.addresses.len(),
+        |i, s| push_scored(s, ids.get(i), &out.addresses[i]),
+    )?;
+    write_aggregates(&out.municipalities, &out.squares, dir)
+}
+
+fn create_dir(dir: &Path) -> Result<(), ScanError> {
+    std::fs::create_dir_all(dir).map_err(|source| ScanError::Write {
+        file: dir.to_path_buf(),
+        source,
+    })
+}
+
+fn write_aggregates(
+    municipalities: &[MunicipalityResult],
+    squares: &[SquareResult],
+    dir: &Path,
+) -> Result<(), ScanError> {
+    write_rows(
         dir,
         "gemeenten_scan.csv",
         MUNICIPALITY_HEADER,
-        &out.municipalities,
-        municipality_line,
+        municipalities.len(),
+        |i, s| s.push_str(&municipality_line(&municipalities[i])),
     )?;
-    write_csv(
+    write_rows(
         dir,
         "vierkanten_scan.csv",
         SQUARE_HEADER,
-        &out.squares,
-        square_line,
+        squares.len(),
+        |i, s| {
+            let q = &squares[i];
+            s.push_str(&q.vierkant);
+            for v in [q.adressen, q.buitengebied, q.hoog] {
+                s.push(',');
+                s.push_str(itoa::Buffer::new().format(v));
+            }
+            s.push(',');
+            push_fixed9(s, q.gemiddelde_score);
+            s.push('\n');
+        },
     )
 }
 
@@ -969,12 +884,29 @@ impl ScanSummary {
             squares: out.squares.len(),
         }
     }
+
+    pub fn of_columns(out: &ColumnOutput) -> ScanSummary {
+        let count = |k: Klasse| out.addresses.iter().filter(|r| r.klasse == k).count();
+        ScanSummary {
+            addresses: out.addresses.len(),
+            hoog: count(Klasse::Hoog),
+            midden: count(Klasse::Midden),
+            laag: count(Klasse::Laag),
+            municipalities: out.municipalities.len(),
+            squares: out.squares.len(),
+        }
+    }
 }
 
-/// Read `input`, scan at `peildatum`, write `output`.
+/// Read `input`, scan at `peildatum`, write `output` (in the compact form:
+/// [`read_input_columns`], [`crate::engine::scan_columns`],
+/// [`write_output_columns`]).
 pub fn run_dir(input: &Path, peildatum: Date, output: &Path) -> Result<ScanSummary, ScanError> {
-    let data = read_input_dir(input)?;
-    let out = crate::engine::scan(&data, peildatum);
-    write_output_dir(&out, output)?;
-    Ok(ScanSummary::of(&out))
+    let mut data = read_input_columns(input)?;
+    let (out, _) = crate::engine::scan_columns(&data, peildatum);
+    // Only the ids are needed from here on.
+    let ids = std::mem::take(&mut data.addresses.ids);
+    drop(data);
+    write_output_columns(&ids, &out, output)?;
+    Ok(ScanSummary::of_columns(&out))
 }

@@ -14,14 +14,20 @@
 
 #![forbid(unsafe_code)]
 
+pub mod columns;
 pub mod engine;
 pub mod io;
 pub mod model;
+mod read;
 pub mod reference;
 pub mod synth;
 
-pub use engine::{Timings, scan, scan_timed};
-pub use io::{Problem, ScanError, ScanSummary, read_input_dir, run_dir, write_output_dir};
+pub use columns::{ColumnInput, ColumnOutput, Scored};
+pub use engine::{Timings, scan, scan_columns, scan_timed};
+pub use io::{
+    Problem, ScanError, ScanSummary, read_input_columns, read_input_dir, run_dir,
+    write_output_columns, write_output_dir,
+};
 pub use model::*;
 
 /// Timing of one engine run over synthetic data (for `buitenzicht bench scan`).

@@ -1295,3 +1295,264 @@ proptest! {
         prop_assert_eq!(square_code(xf, yf), format!("E{e:04}N{n:04}"));
     }
 }
+
+// ------------------------------------------------- parallel reader, formatting
+
+/// The parallel reader's rows and columns, and the sequential reader's rows.
+type BothWays = (
+    Option<Vec<Address>>,
+    Option<crate::columns::AddressColumns>,
+    Result<Vec<Address>, io::ScanError>,
+);
+
+/// Read `bytes` as `adressen.csv` with the parallel reader in chunks of
+/// `chunk` bytes (both sinks), and with the sequential reader.
+fn read_both_ways(bytes: &[u8], chunk: usize) -> BothWays {
+    use crate::read::{Rows, Source, read_parallel, read_sequential};
+    const COLS: &[&str] = &[
+        "id",
+        "x",
+        "y",
+        "gemeente",
+        "gebruiksdoel",
+        "oppervlakte",
+        "bouwjaar",
+        "status",
+    ];
+    let build = |r: &crate::read::Rec| -> Result<Address, io::ScanError> {
+        let (x, y) = r.point(1, 2)?;
+        Ok(Address {
+            id: r.get(0).to_string(),
+            x,
+            y,
+            gemeente: r.get(3).to_string(),
+            gebruiksdoel: r.get(4).to_string(),
+            oppervlakte: r.int(5)?,
+            bouwjaar: r.int(6)?,
+            status: r.get(7).to_string(),
+        })
+    };
+    let make = || Rows::new(build, |a: &Address| &a.id);
+    let path = Path::new("adressen.csv");
+    let src = Source::Mem(bytes);
+    let rows = read_parallel(path, &src, COLS, true, chunk, &make).map(|r| r.rows);
+    let cols = read_parallel(
+        path,
+        &src,
+        COLS,
+        true,
+        chunk,
+        &crate::columns::AddressColumns::default,
+    );
+    let seq = read_sequential(path, bytes, COLS, true, make()).map(|r| r.rows);
+    (rows, cols, seq)
+}
+
+fn same_columns(c: &crate::columns::AddressColumns, rows: &[Address]) {
+    let want = crate::columns::AddressColumns::of(rows);
+    assert_eq!(c.ids, want.ids);
+    assert_eq!(c.x, want.x);
+    assert_eq!(c.y, want.y);
+    assert_eq!(c.flags, want.flags);
+    let codes = |c: &crate::columns::AddressColumns| -> Vec<String> {
+        c.gemeente
+            .iter()
+            .map(|&g| c.gemeenten[g as usize].clone())
+            .collect()
+    };
+    assert_eq!(codes(c), codes(&want));
+}
+
+#[test]
+fn parallel_reader_equals_sequential_reader_at_any_chunk_size() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    io::write_input_dir(&synth::generate(700, 5), dir.path()).expect("write");
+    let plain = std::fs::read(dir.path().join("adressen.csv")).expect("read");
+    let text = String::from_utf8(plain.clone()).expect("utf8");
+    // CRLF line ends, blank lines, a byte order mark, no final line end,
+    // columns in another order with an extra one, spaces around values.
+    let crlf = text.replace('\n', "\r\n");
+    let blanks = text.replace("\n1000000000001", "\n\n\r\n1000000000001");
+    let bom = format!("\u{feff}{}", text.trim_end());
+    let mut reordered =
+        String::from("status,extra, id ,x,y,gemeente,gebruiksdoel,oppervlakte,bouwjaar\n");
+    for l in text.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        reordered.push_str(&format!(
+            "{},e, {} ,{},{} ,{},{},{},{}\n",
+            f[7], f[0], f[1], f[2], f[3], f[4], f[5], f[6]
+        ));
+    }
+    // Ids out of order (the duplicate check by hashes).
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1..].reverse();
+    let shuffled = lines.join("\n") + "\n";
+    for content in [text.clone(), crlf, blanks, bom, reordered, shuffled] {
+        let (_, _, seq) = read_both_ways(content.as_bytes(), 1 << 20);
+        let seq = seq.expect("valid file");
+        assert_eq!(seq.len(), 700);
+        for chunk in [1, 2, 3, 7, 64, 89, 90, 91, 1000, 4096, 1 << 20] {
+            let (rows, cols, _) = read_both_ways(content.as_bytes(), chunk);
+            assert_eq!(rows.as_ref(), Some(&seq), "chunk {chunk}");
+            same_columns(&cols.expect("columns"), &seq);
+        }
+    }
+    // The public readers give the same as the sequential reader too.
+    let input = io::read_input_dir(dir.path()).expect("read dir");
+    let (_, _, seq) = read_both_ways(&plain, 1 << 20);
+    assert_eq!(input.addresses, seq.expect("valid"));
+}
+
+#[test]
+fn parallel_reader_leaves_every_error_to_the_sequential_reader() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    io::write_input_dir(&synth::generate(300, 6), dir.path()).expect("write");
+    let text = std::fs::read_to_string(dir.path().join("adressen.csv")).expect("read");
+    let lines: Vec<&str> = text.lines().collect();
+    let with_line = |k: usize, new: &str| -> String {
+        let mut l = lines.clone();
+        l[k] = new;
+        l.join("\n") + "\n"
+    };
+    let f: Vec<&str> = lines[200].split(',').collect();
+    let bad_x = [f[0], "x", f[2], f[3], f[4], f[5], f[6], f[7]].join(",");
+    let dup = lines[100].to_string();
+    let short = f[..7].join(",");
+    let g: Vec<&str> = lines[60].split(',').collect();
+    let quoted = [g[0], g[1], g[2], g[3], "\"woonfunctie\"", g[5], g[6], g[7]].join(",");
+    let lone_cr = format!("{}\r{}", g[..4].join(","), g[4..].join(","));
+    let cases: Vec<(Vec<u8>, Option<&str>)> = vec![
+        (
+            with_line(200, &bad_x).into_bytes(),
+            Some("line 201, column x"),
+        ),
+        (
+            with_line(250, &dup).into_bytes(),
+            Some("line 251, column id: duplicate id"),
+        ),
+        (
+            with_line(150, &short).into_bytes(),
+            Some("line 151, column -: 7 fields"),
+        ),
+        (
+            {
+                let g: Vec<&str> = lines[120].split(',').collect();
+                [
+                    lines[..120].join("\n").as_bytes(),
+                    b"\n",
+                    g[..4].join(",").as_bytes(),
+                    b",w\xe9,",
+                    g[5..].join(",").as_bytes(),
+                    b"\n",
+                ]
+                .concat()
+            },
+            Some("line 121, column gebruiksdoel: not valid UTF-8"),
+        ),
+        (
+            with_line(
+                40,
+                &[""]
+                    .iter()
+                    .chain(&f[1..])
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
+            .into_bytes(),
+            Some("line 41, column id: empty id"),
+        ),
+        // Not for the parallel parser: quotes (valid), a lone CR (a record
+        // end for the csv crate: two short records).
+        (with_line(60, &quoted).into_bytes(), None),
+        (
+            with_line(60, &lone_cr).into_bytes(),
+            Some("line 61, column -: 4 fields, the header has 8"),
+        ),
+    ];
+    for (content, expect) in cases {
+        let (_, _, seq) = read_both_ways(&content, 1 << 20);
+        for chunk in [1, 5, 97, 4096, 1 << 20] {
+            let (rows, cols, _) = read_both_ways(&content, chunk);
+            assert!(rows.is_none() && cols.is_none(), "chunk {chunk}");
+        }
+        match (expect, &seq) {
+            (Some(e), Err(err)) => assert!(err.to_string().contains(e), "{e:?} not in {err}"),
+            (None, Ok(_)) => {}
+            (e, r) => panic!("{e:?}: {r:?}"),
+        }
+        // The public reader reports the same error.
+        std::fs::write(dir.path().join("adressen.csv"), &content).expect("write");
+        match (io::read_addresses(&dir.path().join("adressen.csv")), seq) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b),
+            (Err(a), Err(b)) => assert_eq!(
+                a.to_string()
+                    .replace(&format!("{}/", dir.path().display()), ""),
+                b.to_string()
+            ),
+            (a, b) => panic!("{a:?} vs {b:?}"),
+        }
+    }
+}
+
+#[test]
+fn fixed_nine_decimals_equal_rust_formatting() {
+    let check = |v: f64| {
+        let mut s = String::new();
+        io::push_fixed9(&mut s, v);
+        assert_eq!(s, format!("{v:.9}"), "{v:e}");
+    };
+    // Ties (exact binary fractions at the 10th decimal) and edges.
+    for v in [
+        0.0,
+        -0.0,
+        1907.3486328125,
+        0.0000000005,
+        0.0000000015,
+        0.9999999995,
+        0.99999999949999,
+        5000.0,
+        1.0 / 3.0,
+        0.15,
+        0.5,
+        f64::MIN_POSITIVE,
+        5e-324,
+        9.0e15,
+        1e300,
+        -1.5,
+        f64::NAN,
+        f64::INFINITY,
+    ] {
+        check(v);
+    }
+    for k in 0..2000u64 {
+        // Multiples of 2^-10: many are ties at the 9th decimal.
+        check(k as f64 * 1907.3486328125 / 1024.0);
+    }
+    let mut rng = synth::Rng::new(3);
+    for _ in 0..200_000 {
+        check(f64::from_bits(rng.next_u64() >> 2));
+        check(rng.unit() * 20_000.0);
+        check(f64::from(rng.below(200_000) as u32) / std::f64::consts::PI);
+    }
+}
+
+#[test]
+fn column_path_writes_the_same_bytes_as_the_model_path() {
+    let input = synth::generate(3000, 12);
+    let peil = date!(2026 - 06 - 30);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inp = dir.path().join("in");
+    io::write_input_dir(&input, &inp).expect("write input");
+    let model = dir.path().join("model");
+    io::write_output_dir(&scan(&input, peil), &model).expect("write");
+    let cols = dir.path().join("cols");
+    io::run_dir(&inp, peil, &cols).expect("run");
+    for f in [
+        "adressen_scan.csv",
+        "gemeenten_scan.csv",
+        "vierkanten_scan.csv",
+    ] {
+        assert_eq!(read(&model, f), read(&cols, f), "{f}");
+    }
+}
