@@ -15,6 +15,7 @@ pub mod map;
 pub mod org;
 pub mod scan;
 pub mod session;
+pub mod sources;
 pub mod user;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

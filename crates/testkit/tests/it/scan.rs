@@ -112,6 +112,8 @@ async fn an_aov_runs_a_scan_reads_the_explanation_and_records_a_decision() {
         &a.body[a.body.find("id=\"score\"").unwrap_or(0)..][..80]
     );
     assert!(a.body.contains("Groot bedrijfspand") && a.body.contains("0.100"));
+    // The source data behind the indicators, with dates.
+    assert!(a.body.contains("id=\"sources-bag\"") && a.body.contains("id=\"sources-incidents\""));
 
     // A decision needs a reason.
     let bad = aov

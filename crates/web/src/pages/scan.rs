@@ -339,9 +339,19 @@ struct AddressPage {
     errors: Vec<FieldError>,
     form_reason: String,
     saved: bool,
+    address_source: bz_store::sources::AddressSource,
+    businesses: Vec<bz_store::sources::BusinessSource>,
+    incidents: Vec<bz_store::sources::IncidentSource>,
+    incident_window: (String, String),
 }
 
 impl AddressPage {
+    fn metres(&self, m: &f64) -> String {
+        format!("{m:.0} m")
+    }
+    fn kind_label(&self, k: &str) -> String {
+        self.page.t(&format!("incident.{k}"))
+    }
     fn err(&self, field: &str) -> Option<String> {
         error_for(&self.errors, field)
     }
@@ -412,7 +422,21 @@ async fn address_page(
             contribution: format!("{contrib:.3}"),
         })
         .collect();
+    // The source data behind the indicators, with the scan's own windows.
+    let peildatum = bz_scan::io::parse_date(&run.peildatum)
+        .ok_or_else(|| AppError::Internal(format!("run {}: bad peildatum", run.id)))?;
+    let from = bz_scan::window_start(peildatum, 5).to_string();
+    let incidents = st
+        .store
+        .incidents_near(r.x, r.y, 1000.0, &from, &run.peildatum)
+        .await?;
+    let address_source = st.store.address_source(address_id).await?;
+    let businesses = st.store.businesses_at(address_id).await?;
     Ok(AddressPage {
+        address_source,
+        businesses,
+        incidents,
+        incident_window: (from, run.peildatum.clone()),
         page: ctx.page("scan.address_title"),
         score: format!("{:.3}", x.score),
         terms,
