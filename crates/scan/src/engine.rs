@@ -292,7 +292,7 @@ pub(crate) struct RowIndex {
     xs: Vec<f64>,
     ys: Vec<f64>,
     /// Number of input points at each position.
-    weight: Vec<u64>,
+    weight: Vec<u32>,
     /// Prefix sums of `weight` (one longer).
     cum: Vec<u32>,
 }
@@ -417,15 +417,20 @@ impl RowIndex {
             let mut n = 0u32;
             for w in rows.iter_mut() {
                 w.advance(&self.xs, x, r2);
+                // Branch-free: in the band, inside and outside alternate.
                 let check = |from: usize, to: usize| -> u32 {
-                    band_count(
+                    let (xs, ys, ws) = (
                         &self.xs[from..to],
                         &self.ys[from..to],
                         &self.weight[from..to],
-                        x,
-                        y,
-                        r2,
-                    )
+                    );
+                    let mut m = 0u32;
+                    for ((&px, &py), &w) in xs.iter().zip(ys).zip(ws) {
+                        let dx = x - px;
+                        let dy = y - py;
+                        m += w * u32::from(dx * dx + dy * dy <= r2);
+                    }
+                    m
                 };
                 if w.df2 <= r2 {
                     n += self.cum[w.c] - self.cum[w.b];
@@ -552,33 +557,6 @@ impl RowIndex {
             }
         }
     }
-}
-
-/// The total weight of the points within `r2` of `(x, y)`. Branch-free (in
-/// the band, inside and outside alternate), with 64-bit lanes throughout and
-/// four independent sums, so that it vectorises.
-#[inline]
-fn band_count(xs: &[f64], ys: &[f64], ws: &[u64], x: f64, y: f64, r2: f64) -> u32 {
-    let n = xs.len().min(ys.len()).min(ws.len());
-    let (xs, ys, ws) = (&xs[..n], &ys[..n], &ws[..n]);
-    let mut acc = [0u64; 4];
-    let (xc, yc, wc) = (xs.chunks_exact(4), ys.chunks_exact(4), ws.chunks_exact(4));
-    let tail = n - n % 4;
-    for ((px, py), pw) in xc.zip(yc).zip(wc) {
-        for k in 0..4 {
-            let dx = x - px[k];
-            let dy = y - py[k];
-            let inside = u64::from(dx * dx + dy * dy <= r2);
-            acc[k] += pw[k] & inside.wrapping_neg();
-        }
-    }
-    let mut m = acc[0] + acc[1] + acc[2] + acc[3];
-    for j in tail..n {
-        let dx = x - xs[j];
-        let dy = y - ys[j];
-        m += ws[j] * u64::from(dx * dx + dy * dy <= r2);
-    }
-    m as u32
 }
 
 fn sq(v: f64) -> f64 {
