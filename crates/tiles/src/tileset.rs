@@ -23,19 +23,20 @@ pub const MAX_SIMPLIFIED_ZOOM: u8 = 16;
 pub const LOCATIONS_MIN_ZOOM: u8 = 12;
 /// From this zoom level up to [`LOCATIONS_MIN_ZOOM`] only class `hoog` is
 /// drawn (from its own, small index); below it the squares show the classes.
-pub const HOOG_MIN_ZOOM: u8 = 8;
+pub const HOOG_MIN_ZOOM: u8 = 10;
 /// Above this many points in a tile, a point layer is drawn as clusters.
 pub const MAX_POINT_FEATURES: usize = 8_000;
 /// Cluster grid per tile side when a point layer is clustered.
 const CLUSTER_GRID: u32 = 64;
 /// Side of the CBS square in metres; coarser levels double it.
 pub const SQUARE_M: i32 = 500;
-/// Square levels: 500 m, 1 km, 2 km, 4 km, 8 km.
-const LEVELS: usize = 5;
+/// Square levels: 500 m, 1 km, 2 km, 4 km, 8 km, 16 km.
+const LEVELS: usize = 6;
 
-/// The square level (0 = 500 m) drawn at zoom `z`.
+/// The square level (0 = 500 m) drawn at zoom `z`: 500 m squares from zoom
+/// 11 on (a tile is then about 12 km wide), each zoom out doubles the cell.
 pub fn square_level(z: u8) -> usize {
-    (10usize.saturating_sub(usize::from(z))).min(LEVELS - 1)
+    (11usize.saturating_sub(usize::from(z))).min(LEVELS - 1)
 }
 
 /// The CBS code of a 500 m cell key, e.g. `E1550N4630`.
@@ -63,6 +64,9 @@ pub struct Cell {
     pub hoog: u32,
     pub midden: u32,
     pub score_sum: f64,
+    /// All incidents and signals in the cell (used when no period is chosen).
+    pub incidents: u32,
+    pub signals: u32,
 }
 
 /// One row of the accessible table of squares.
@@ -172,6 +176,19 @@ impl TileSet {
         };
         let incidents = events(&input.incidents, &mut ids);
         let signals = events(&input.signals, &mut ids);
+        for (idx, is_signal) in [(&incidents, false), (&signals, true)] {
+            for (_, _, e) in idx.iter() {
+                for (level, map) in cells.iter_mut().enumerate() {
+                    // Events outside every address cell still count in their own cell.
+                    let c = map.entry(coarser(e.cell, level)).or_default();
+                    if is_signal {
+                        c.signals += 1;
+                    } else {
+                        c.incidents += 1;
+                    }
+                }
+            }
+        }
         let hoog = PointIndex::build(
             locs.iter()
                 .filter(|(_, l)| l.klasse == Klasse::Hoog)
@@ -312,7 +329,12 @@ impl TileSet {
         if keys.is_empty() {
             return lb.finish();
         }
-        let counts = self.period_counts(t, level, size, &view.period);
+        let unbounded = view.period.from.is_none() && view.period.to.is_none();
+        let counts = if unbounded {
+            HashMap::new()
+        } else {
+            self.period_counts(t, level, size, &view.period)
+        };
         let mut keys = keys;
         keys.sort_unstable();
         for key in keys {
@@ -341,7 +363,11 @@ impl TileSet {
             if c.addresses < view.min_cell_addresses {
                 lb.tags.add("onderdrukt", true);
             } else {
-                let (inc, sig) = counts.get(&key).copied().unwrap_or((0, 0));
+                let (inc, sig) = if unbounded {
+                    (c.incidents, c.signals)
+                } else {
+                    counts.get(&key).copied().unwrap_or((0, 0))
+                };
                 lb.tags.add("adressen", u64::from(c.addresses));
                 lb.tags.add("buitengebied", u64::from(c.buitengebied));
                 lb.tags.add("hoog", u64::from(c.hoog));
