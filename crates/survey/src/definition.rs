@@ -404,6 +404,12 @@ fn expected_nl(expected: &str) -> &'static str {
     }
 }
 
+/// Choice names may also start with a digit (`1`…`10` for a mark).
+pub fn is_valid_choice_name(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_digit()) && is_valid_name(&format!("_{s}"))
+        || is_valid_name(s)
+}
+
 /// Types refused because they identify a respondent or device, or record
 /// when and where someone answered.
 pub const FORBIDDEN_META_TYPES: &[&str] = &[
@@ -774,8 +780,8 @@ impl Definition {
                     ctx.error(row.offset, DefinitionErrorKind::MissingColumn(missing));
                     continue;
                 };
-                for c in [&list, &name] {
-                    if !is_valid_name(&c.text) {
+                for (c, valid) in [(&list, is_valid_name(&list.text)), (&name, is_valid_choice_name(&name.text))] {
+                    if !valid {
                         ctx.error(c.offset, DefinitionErrorKind::InvalidName(c.text.clone()));
                     }
                 }

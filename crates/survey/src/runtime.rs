@@ -652,7 +652,7 @@ name = "nooit"
 
         let a = answers(&[
             ("a", Answer::Choice("ja".into())),
-            ("n", Answer::Integer(11)),
+            ("n", Answer::Integer(0)),
             ("k", Answer::Choices(vec!["bijeenkomst".into()])),
             ("d", Answer::Date("2026-02-30".into())),
             ("zz", Answer::Text("x".into())),

@@ -1,0 +1,1 @@
+//! Published reference figures (survey.md §B1), with their sources.
