@@ -110,14 +110,126 @@ pub async fn clear_gemeente_data(tx: &mut WriteTx, code: &str) -> Result<()> {
     Ok(())
 }
 
+/// The fields whose change makes a new version of an address.
+fn same_version(a: &AddressRow, b: &AddressRow) -> bool {
+    a.x == b.x
+        && a.y == b.y
+        && a.gemeente_code == b.gemeente_code
+        && a.straat == b.straat
+        && a.huisnummer == b.huisnummer
+        && a.huisletter == b.huisletter
+        && a.postcode == b.postcode
+        && a.woonplaats == b.woonplaats
+        && a.gebruiksdoel == b.gebruiksdoel
+        && a.oppervlakte == b.oppervlakte
+        && a.bouwjaar == b.bouwjaar
+        && a.status == b.status
+}
+
+/// An import without address text (the spec's `adressen.csv` has none) keeps
+/// the stored street, number, postcode and place: empty means unknown.
+fn with_known_fields(old: &AddressRow, new: &AddressRow) -> AddressRow {
+    let mut n = new.clone();
+    if n.straat.is_empty() {
+        n.straat = old.straat.clone();
+    }
+    if n.huisnummer == 0 {
+        n.huisnummer = old.huisnummer;
+    }
+    if n.huisletter.is_none() {
+        n.huisletter = old.huisletter.clone();
+    }
+    if n.postcode.is_none() {
+        n.postcode = old.postcode.clone();
+    }
+    if n.woonplaats.is_empty() {
+        n.woonplaats = old.woonplaats.clone();
+    }
+    n
+}
+
+/// Keep the stored versions of `chunk`'s addresses that the import changes.
+async fn keep_history(tx: &mut WriteTx, chunk: &[AddressRow], now: i64) -> Result<usize> {
+    let sql = format!(
+        "SELECT id, x, y, gemeente_code, straat, huisnummer, huisletter, postcode, woonplaats, gebruiksdoel, oppervlakte, bouwjaar, status, source, updated_at FROM addresses WHERE id IN ({})",
+        (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for a in chunk {
+        q = q.bind(a.id.clone());
+    }
+    let existing = q.fetch_all(tx.conn()).await?;
+    let incoming: std::collections::HashMap<&str, &AddressRow> =
+        chunk.iter().map(|a| (a.id.as_str(), a)).collect();
+    let mut kept = 0;
+    for r in &existing {
+        let old = AddressRow {
+            id: r.try_get("id")?,
+            x: r.try_get("x")?,
+            y: r.try_get("y")?,
+            gemeente_code: r.try_get("gemeente_code")?,
+            straat: r.try_get("straat")?,
+            huisnummer: r.try_get("huisnummer")?,
+            huisletter: r.try_get("huisletter")?,
+            postcode: r.try_get("postcode")?,
+            woonplaats: r.try_get("woonplaats")?,
+            gebruiksdoel: r.try_get("gebruiksdoel")?,
+            oppervlakte: r.try_get("oppervlakte")?,
+            bouwjaar: r.try_get("bouwjaar")?,
+            status: r.try_get("status")?,
+            source: r.try_get("source")?,
+        };
+        let Some(new) = incoming.get(old.id.as_str()) else {
+            continue;
+        };
+        if same_version(&old, &with_known_fields(&old, new)) {
+            continue;
+        }
+        let valid_from: i64 = r.try_get("updated_at")?;
+        sqlx::query(
+            "INSERT INTO address_history (address_id, x, y, gemeente_code, straat, huisnummer, huisletter, postcode, woonplaats, gebruiksdoel, oppervlakte, bouwjaar, status, source, valid_from, valid_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(old.id)
+        .bind(old.x)
+        .bind(old.y)
+        .bind(old.gemeente_code)
+        .bind(old.straat)
+        .bind(old.huisnummer)
+        .bind(old.huisletter)
+        .bind(old.postcode)
+        .bind(old.woonplaats)
+        .bind(old.gebruiksdoel)
+        .bind(old.oppervlakte)
+        .bind(old.bouwjaar)
+        .bind(old.status)
+        .bind(old.source)
+        .bind(valid_from)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+        kept += 1;
+    }
+    Ok(kept)
+}
+
+/// Insert or update addresses by id. A changed address keeps its previous
+/// version in `address_history`; an unchanged one only gets the new source.
 pub async fn insert_addresses(tx: &mut WriteTx, rows: &[AddressRow], now: i64) -> Result<()> {
     const COLS: usize = 15;
     for chunk in rows.chunks(BATCH) {
+        keep_history(tx, chunk, now).await?;
         let sql = format!(
             "INSERT INTO addresses (id, x, y, gemeente_code, straat, huisnummer, huisletter, postcode, woonplaats, gebruiksdoel, oppervlakte, bouwjaar, status, source, updated_at) VALUES {}",
             values_clause(chunk.len(), COLS)
-        ) + " ON CONFLICT (id) DO UPDATE SET x = excluded.x, y = excluded.y, gemeente_code = excluded.gemeente_code, straat = excluded.straat, huisnummer = excluded.huisnummer, \
-               huisletter = excluded.huisletter, postcode = excluded.postcode, woonplaats = excluded.woonplaats, gebruiksdoel = excluded.gebruiksdoel, oppervlakte = excluded.oppervlakte, \
+        ) + " ON CONFLICT (id) DO UPDATE SET x = excluded.x, y = excluded.y, gemeente_code = excluded.gemeente_code, \
+               straat = CASE WHEN excluded.straat = '' THEN addresses.straat ELSE excluded.straat END, \
+               huisnummer = CASE WHEN excluded.huisnummer = 0 THEN addresses.huisnummer ELSE excluded.huisnummer END, \
+               huisletter = COALESCE(excluded.huisletter, addresses.huisletter), postcode = COALESCE(excluded.postcode, addresses.postcode), \
+               woonplaats = CASE WHEN excluded.woonplaats = '' THEN addresses.woonplaats ELSE excluded.woonplaats END, gebruiksdoel = excluded.gebruiksdoel, oppervlakte = excluded.oppervlakte, \
                bouwjaar = excluded.bouwjaar, status = excluded.status, source = excluded.source, updated_at = excluded.updated_at";
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for a in chunk {
@@ -221,7 +333,49 @@ pub struct AreaFigures {
     pub incidents_by_year: Vec<(String, i64)>,
 }
 
+/// A previous version of an address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddressVersion {
+    pub row: AddressRow,
+    pub valid_from: i64,
+    pub valid_until: i64,
+}
+
 impl Store {
+    /// The previous versions of an address, newest first.
+    pub async fn address_history(&self, id: &str) -> Result<Vec<AddressVersion>> {
+        let rows = sqlx::query(
+            "SELECT * FROM address_history WHERE address_id = $1 ORDER BY valid_until DESC",
+        )
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AddressVersion {
+                    row: AddressRow {
+                        id: r.try_get("address_id")?,
+                        x: r.try_get("x")?,
+                        y: r.try_get("y")?,
+                        gemeente_code: r.try_get("gemeente_code")?,
+                        straat: r.try_get("straat")?,
+                        huisnummer: r.try_get("huisnummer")?,
+                        huisletter: r.try_get("huisletter")?,
+                        postcode: r.try_get("postcode")?,
+                        woonplaats: r.try_get("woonplaats")?,
+                        gebruiksdoel: r.try_get("gebruiksdoel")?,
+                        oppervlakte: r.try_get("oppervlakte")?,
+                        bouwjaar: r.try_get("bouwjaar")?,
+                        status: r.try_get("status")?,
+                        source: r.try_get("source")?,
+                    },
+                    valid_from: r.try_get("valid_from")?,
+                    valid_until: r.try_get("valid_until")?,
+                })
+            })
+            .collect()
+    }
+
     /// The municipalities an organisation works in.
     pub async fn organisation_areas(&self, org_id: &str) -> Result<Vec<GemeenteSummary>> {
         let rows = sqlx::query(

@@ -11,6 +11,7 @@
 pub mod area;
 pub mod audit;
 pub mod backup;
+pub mod indicators;
 pub mod map;
 pub mod org;
 pub mod scan;

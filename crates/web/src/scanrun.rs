@@ -3,7 +3,8 @@
 //! with its results and an audit entry in one transaction.
 
 use bz_domain::audit::Outcome;
-use bz_domain::scan::{AreaKind, INDICATOR_SET_V1, INDICATORS_V1};
+use bz_domain::indicators::{IndicatorSet, RawValues};
+use bz_domain::scan::AreaKind;
 use bz_store::Store;
 use bz_store::audit::NewEntry;
 use bz_store::scan::{ResultRow, RunRow};
@@ -61,13 +62,29 @@ pub fn polygons_of(geometry: &str) -> Result<Vec<Vec<Vec<[f64; 2]>>>, ScanRunErr
     out.ok_or_else(|| ScanRunError::Data("geometry is not a (Multi)Polygon".into()))
 }
 
-/// Run the scan for a municipality (or its buitengebied) and store it. Returns the run id.
+/// The raw indicator values of an engine result.
+pub fn raw_values(r: &ResultRow) -> RawValues {
+    RawValues {
+        incidents: u32::try_from(r.incidenten_1km_5j).unwrap_or(u32::MAX),
+        signals: u32::try_from(r.signalen_500m_2j).unwrap_or(u32::MAX),
+        isolatie_m: r.isolatie_m,
+        agrarisch_gestopt: r.agrarisch_gestopt,
+        groot_bedrijfspand: r.groot_bedrijfspand,
+        buiten_gebruik: r.buiten_gebruik,
+    }
+}
+
+/// Run the scan for a municipality (or its buitengebied) with an approved
+/// indicator set and store it. The engine computes the raw indicator values;
+/// the score and class come from the set. Returns the run id.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     store: &Store,
     who: Starter<'_>,
     area_code: &str,
     kind: AreaKind,
     peildatum: time::Date,
+    set: &IndicatorSet,
     now_ms: i64,
 ) -> Result<String, ScanRunError> {
     let src = store.scan_source().await?;
@@ -161,6 +178,14 @@ pub async fn run(
             klasse: r.klasse.as_str().to_string(),
         });
     }
+    // Score with the chosen set (for spec v1 this equals the engine's score bit for bit).
+    let mut contributions = Vec::with_capacity(results.len());
+    for r in &mut results {
+        let (score, c, klasse) = bz_domain::indicators::score(set, &raw_values(r));
+        r.score = score;
+        r.klasse = klasse.as_str().to_string();
+        contributions.push(c);
+    }
     if results.is_empty() {
         return Err(ScanRunError::EmptyArea(area_code.to_string()));
     }
@@ -168,33 +193,27 @@ pub async fn run(
     let mean = results.iter().map(|r| r.score).sum::<f64>() / results.len() as f64;
     let scored: Vec<bz_domain::scan::Scored> = results
         .iter()
-        .map(|r| bz_domain::scan::Scored {
+        .zip(&contributions)
+        .map(|(r, c)| bz_domain::scan::Scored {
             oad: r.oad,
             score: r.score,
-            contributions: bz_domain::scan::contributions(
-                r.incidenten_1km_5j as u32,
-                r.signalen_500m_2j as u32,
-                r.isolatie_m,
-                r.agrarisch_gestopt,
-                r.groot_bedrijfspand,
-                r.buiten_gebruik,
-            ),
+            contributions: *c,
         })
         .collect();
-    let bias = serde_json::to_string(&bz_domain::scan::bias_report(&scored))
-        .map_err(|e| ScanRunError::Data(e.to_string()))?;
-    let weights: serde_json::Map<String, serde_json::Value> = INDICATORS_V1
-        .iter()
-        .map(|i| (i.name.to_string(), json!(i.weight)))
-        .collect();
+    let bias = serde_json::to_string(&bz_domain::scan::bias_report_with(
+        &scored,
+        set.cutoffs.hoog,
+        set.cutoffs.midden,
+    ))
+    .map_err(|e| ScanRunError::Data(e.to_string()))?;
     let run = RunRow {
         id: bz_store::new_id(),
         area_kind: kind.as_str().into(),
         area_code: area_code.into(),
         area_name,
         peildatum: peildatum.to_string(),
-        indicator_set: INDICATOR_SET_V1.into(),
-        weights: serde_json::Value::Object(weights).to_string(),
+        indicator_set: set.reference(),
+        weights: set.weights_json().to_string(),
         inputs: counts.to_string(),
         started_by: who.user_id.into(),
         started_by_name: who.username.into(),
@@ -222,10 +241,11 @@ pub async fn run(
             object_id: run.id.clone(),
             outcome: Outcome::Success,
             detail: format!(
-                "{} {} peildatum {}: {} adressen, {} hoog",
+                "{} {} peildatum {}, indicatorset {}: {} adressen, {} hoog",
                 kind.as_str(),
                 area_code,
                 run.peildatum,
+                run.indicator_set,
                 run.addresses,
                 run.hoog
             ),
@@ -282,6 +302,34 @@ pub async fn record_decision(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// The v1 set scores exactly like the engine (`bz_scan`): contributions,
+        /// score and class, bit for bit.
+        #[test]
+        fn the_v1_set_scores_like_the_engine(
+            incidents in 0u32..40,
+            signals in 0u32..40,
+            isolatie_m in prop_oneof![0.0f64..8000.0, Just(100.0), Just(1000.0), Just(5000.0)],
+            a in any::<bool>(),
+            g in any::<bool>(),
+            b in any::<bool>(),
+        ) {
+            let raw = RawValues { incidents, signals, isolatie_m, agrarisch_gestopt: a, groot_bedrijfspand: g, buiten_gebruik: b };
+            let (score, c, klasse) = bz_domain::indicators::score(&IndicatorSet::v1(), &raw);
+            let ec = bz_scan::contributions(incidents, signals, isolatie_m, a, g, b);
+            let es = bz_scan::score(ec);
+            prop_assert_eq!(score.to_bits(), es.to_bits());
+            for i in 0..6 {
+                prop_assert_eq!(c[i].to_bits(), ec[i].to_bits());
+            }
+            prop_assert_eq!(klasse.as_str(), bz_scan::Klasse::of(es).as_str());
+        }
+    }
 
     #[test]
     fn stored_geometries_parse() {

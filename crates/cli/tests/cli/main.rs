@@ -304,6 +304,22 @@ fn cbs_municipalities_import_in_both_projections_and_bad_files_change_nothing() 
     );
 }
 
+/// The earlier versions kept of one address.
+fn history_of(dir: &Path, id: &str) -> Vec<bz_store::area::AddressVersion> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = bz_store::Store::open(&format!(
+            "sqlite://{}",
+            dir.join("buitenzicht.db").display()
+        ))
+        .await
+        .unwrap();
+        let h = store.address_history(id).await.unwrap();
+        store.close().await;
+        h
+    })
+}
+
 fn address_count(dir: &Path) -> i64 {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -350,6 +366,32 @@ fn registry_imports_are_all_or_nothing_and_update_by_id() {
         ],
     );
     assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(address_count(&dir), before);
+    let csv = std::fs::read_to_string(input.join("adressen.csv")).unwrap();
+    let first = csv.lines().nth(1).unwrap().to_string();
+    let id = first.split(',').next().unwrap().to_string();
+    assert!(
+        history_of(&dir, &id).is_empty(),
+        "the same data (without street names) makes no new version"
+    );
+
+    // A newer file with a moved, now unused address keeps the old version.
+    let mut fields: Vec<String> = first.split(',').map(str::to_string).collect();
+    let x: f64 = fields[1].parse().unwrap();
+    fields[1] = format!("{:.3}", x + 25.0);
+    fields[7] = "Verblijfsobject buiten gebruik".into();
+    let newer = tmp.path().join("adressen-newer.csv");
+    std::fs::write(&newer, csv.replacen(&first, &fields.join(","), 1)).unwrap();
+    let o = bz(&dir, &["import", "adressen", newer.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let h = history_of(&dir, &id);
+    assert_eq!(h.len(), 1, "one earlier version");
+    assert_eq!(h[0].row.x, x);
+    assert_ne!(h[0].row.status, "Verblijfsobject buiten gebruik");
+    assert!(
+        !h[0].row.straat.is_empty(),
+        "street names survive a CSV import"
+    );
     assert_eq!(address_count(&dir), before);
     let o = bz(
         &dir,

@@ -343,9 +343,14 @@ struct AddressPage {
     businesses: Vec<bz_store::sources::BusinessSource>,
     incidents: Vec<bz_store::sources::IncidentSource>,
     incident_window: (String, String),
+    history: Vec<bz_store::area::AddressVersion>,
 }
 
 impl AddressPage {
+    fn moved(&self, v: &bz_store::area::AddressVersion) -> String {
+        let d = ((v.row.x - self.r.x).powi(2) + (v.row.y - self.r.y).powi(2)).sqrt();
+        format!("{d:.0} m")
+    }
     fn metres(&self, m: &f64) -> String {
         format!("{m:.0} m")
     }
@@ -432,7 +437,9 @@ async fn address_page(
         .await?;
     let address_source = st.store.address_source(address_id).await?;
     let businesses = st.store.businesses_at(address_id).await?;
+    let history = st.store.address_history(address_id).await?;
     Ok(AddressPage {
+        history,
         address_source,
         businesses,
         incidents,
