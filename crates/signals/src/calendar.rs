@@ -159,7 +159,10 @@ pub fn holidays(year: i32, cfg: &HolidayConfig) -> Vec<Holiday> {
     };
     push(ymd(year, Month::January, 1), HolidayKind::Nieuwjaarsdag);
     if cfg.good_friday {
-        push(easter.checked_sub(Duration::days(2)), HolidayKind::GoedeVrijdag);
+        push(
+            easter.checked_sub(Duration::days(2)),
+            HolidayKind::GoedeVrijdag,
+        );
     }
     push(Some(easter), HolidayKind::EerstePaasdag);
     push(easter.next_day(), HolidayKind::TweedePaasdag);
@@ -172,9 +175,18 @@ pub fn holidays(year: i32, cfg: &HolidayConfig) -> Vec<Holiday> {
     if liberation {
         push(ymd(year, Month::May, 5), HolidayKind::Bevrijdingsdag);
     }
-    push(easter.checked_add(Duration::days(39)), HolidayKind::Hemelvaartsdag);
-    push(easter.checked_add(Duration::days(49)), HolidayKind::EerstePinksterdag);
-    push(easter.checked_add(Duration::days(50)), HolidayKind::TweedePinksterdag);
+    push(
+        easter.checked_add(Duration::days(39)),
+        HolidayKind::Hemelvaartsdag,
+    );
+    push(
+        easter.checked_add(Duration::days(49)),
+        HolidayKind::EerstePinksterdag,
+    );
+    push(
+        easter.checked_add(Duration::days(50)),
+        HolidayKind::TweedePinksterdag,
+    );
     push(ymd(year, Month::December, 25), HolidayKind::EersteKerstdag);
     push(ymd(year, Month::December, 26), HolidayKind::TweedeKerstdag);
     for d in &cfg.extra_closed_days {
@@ -327,7 +339,10 @@ mod tests {
     use time::macros::date;
 
     fn kinds_on(year: i32, cfg: &HolidayConfig) -> Vec<(Date, HolidayKind)> {
-        holidays(year, cfg).into_iter().map(|h| (h.date, h.kind)).collect()
+        holidays(year, cfg)
+            .into_iter()
+            .map(|h| (h.date, h.kind))
+            .collect()
     }
 
     #[test]
@@ -429,9 +444,8 @@ mod tests {
     #[test]
     fn optional_days_follow_the_configuration() {
         let default = HolidayConfig::default();
-        let has = |year, cfg: &HolidayConfig, kind| {
-            holidays(year, cfg).iter().any(|h| h.kind == kind)
-        };
+        let has =
+            |year, cfg: &HolidayConfig, kind| holidays(year, cfg).iter().any(|h| h.kind == kind);
         assert!(!has(2026, &default, HolidayKind::GoedeVrijdag));
         assert!(!has(2026, &default, HolidayKind::Bevrijdingsdag));
         assert!(has(2030, &default, HolidayKind::Bevrijdingsdag));
@@ -445,7 +459,10 @@ mod tests {
             ..HolidayConfig::default()
         };
         let cal = WorkingCalendar::new(closing);
-        assert_eq!(cal.holiday(date!(2026 - 12 - 28)), Some(HolidayKind::Sluitingsdag));
+        assert_eq!(
+            cal.holiday(date!(2026 - 12 - 28)),
+            Some(HolidayKind::Sluitingsdag)
+        );
         assert!(!cal.is_working_day(date!(2026 - 12 - 28)));
         assert!(WorkingCalendar::default().is_working_day(date!(2026 - 12 - 28)));
     }
@@ -471,24 +488,54 @@ mod tests {
         let cal = WorkingCalendar::default();
         // Thursday before Easter 2026 + 1 → Tuesday after Easter Monday
         // (Goede Vrijdag is a working day by default).
-        assert_eq!(cal.add_working_days(date!(2026 - 04 - 02), 1), date!(2026 - 04 - 03));
-        assert_eq!(cal.add_working_days(date!(2026 - 04 - 03), 1), date!(2026 - 04 - 07));
+        assert_eq!(
+            cal.add_working_days(date!(2026 - 04 - 02), 1),
+            date!(2026 - 04 - 03)
+        );
+        assert_eq!(
+            cal.add_working_days(date!(2026 - 04 - 03), 1),
+            date!(2026 - 04 - 07)
+        );
         let with_gf = WorkingCalendar::new(HolidayConfig {
             good_friday: true,
             ..HolidayConfig::default()
         });
-        assert_eq!(with_gf.add_working_days(date!(2026 - 04 - 02), 1), date!(2026 - 04 - 07));
+        assert_eq!(
+            with_gf.add_working_days(date!(2026 - 04 - 02), 1),
+            date!(2026 - 04 - 07)
+        );
         // Christmas 2025: Wed 24 Dec + 1 → Mon 29 Dec.
-        assert_eq!(cal.add_working_days(date!(2025 - 12 - 24), 1), date!(2025 - 12 - 29));
+        assert_eq!(
+            cal.add_working_days(date!(2025 - 12 - 24), 1),
+            date!(2025 - 12 - 29)
+        );
         // Ten working days from Monday 12 May 2025 (Hemelvaart 29 May is far).
-        assert_eq!(cal.add_working_days(date!(2025 - 05 - 12), 10), date!(2025 - 05 - 26));
+        assert_eq!(
+            cal.add_working_days(date!(2025 - 05 - 12), 10),
+            date!(2025 - 05 - 26)
+        );
         // Across Hemelvaart 2025 (Thu 29 May).
-        assert_eq!(cal.add_working_days(date!(2025 - 05 - 28), 1), date!(2025 - 05 - 30));
+        assert_eq!(
+            cal.add_working_days(date!(2025 - 05 - 28), 1),
+            date!(2025 - 05 - 30)
+        );
         // n = 0: the same day when it is a working day, else the next one.
-        assert_eq!(cal.add_working_days(date!(2025 - 05 - 28), 0), date!(2025 - 05 - 28));
-        assert_eq!(cal.add_working_days(date!(2025 - 05 - 31), 0), date!(2025 - 06 - 02));
-        assert_eq!(cal.working_days_between(date!(2025 - 05 - 28), date!(2025 - 06 - 10)), 7);
-        assert_eq!(cal.working_days_between(date!(2025 - 06 - 10), date!(2025 - 05 - 28)), 0);
+        assert_eq!(
+            cal.add_working_days(date!(2025 - 05 - 28), 0),
+            date!(2025 - 05 - 28)
+        );
+        assert_eq!(
+            cal.add_working_days(date!(2025 - 05 - 31), 0),
+            date!(2025 - 06 - 02)
+        );
+        assert_eq!(
+            cal.working_days_between(date!(2025 - 05 - 28), date!(2025 - 06 - 10)),
+            7
+        );
+        assert_eq!(
+            cal.working_days_between(date!(2025 - 06 - 10), date!(2025 - 05 - 28)),
+            0
+        );
     }
 
     #[test]
@@ -507,20 +554,33 @@ mod tests {
         assert_eq!(local_date(t("2025-06-30T23:30:00Z")), date!(2025 - 07 - 01));
         assert_eq!(local_date(t("2025-01-31T22:59:59Z")), date!(2025 - 01 - 31));
         assert_eq!(local_date(t("2025-01-31T23:00:00Z")), date!(2025 - 02 - 01));
-        assert_eq!(local_midnight(date!(2025 - 07 - 01)), t("2025-06-30T22:00:00Z"));
-        assert_eq!(local_midnight(date!(2025 - 03 - 30)), t("2025-03-29T23:00:00Z"));
-        assert_eq!(local_midnight(date!(2025 - 03 - 31)), t("2025-03-30T22:00:00Z"));
-        assert_eq!(local_midnight(date!(2025 - 10 - 26)), t("2025-10-25T22:00:00Z"));
-        assert_eq!(local_midnight(date!(2025 - 10 - 27)), t("2025-10-26T23:00:00Z"));
+        assert_eq!(
+            local_midnight(date!(2025 - 07 - 01)),
+            t("2025-06-30T22:00:00Z")
+        );
+        assert_eq!(
+            local_midnight(date!(2025 - 03 - 30)),
+            t("2025-03-29T23:00:00Z")
+        );
+        assert_eq!(
+            local_midnight(date!(2025 - 03 - 31)),
+            t("2025-03-30T22:00:00Z")
+        );
+        assert_eq!(
+            local_midnight(date!(2025 - 10 - 26)),
+            t("2025-10-25T22:00:00Z")
+        );
+        assert_eq!(
+            local_midnight(date!(2025 - 10 - 27)),
+            t("2025-10-26T23:00:00Z")
+        );
         // Extreme input does not panic.
         let _ = local_date(i64::MAX);
         let _ = local_date(i64::MIN);
     }
 
     fn any_date() -> impl Strategy<Value = Date> {
-        (2000i32..2100, 1u16..=365).prop_map(|(y, d)| {
-            Date::from_ordinal_date(y, d).unwrap()
-        })
+        (2000i32..2100, 1u16..=365).prop_map(|(y, d)| Date::from_ordinal_date(y, d).unwrap())
     }
 
     proptest! {

@@ -220,9 +220,15 @@ mod tests {
             for text in [c.explanation_nl(), c.explanation_en()] {
                 assert!(text.len() < 400, "{c}: explanation too long");
                 for sentence in text.split(['.', ':']) {
-                    assert!(sentence.split_whitespace().count() <= 22, "{c}: long sentence {sentence:?}");
+                    assert!(
+                        sentence.split_whitespace().count() <= 22,
+                        "{c}: long sentence {sentence:?}"
+                    );
                 }
-                assert!(!text.contains("  "), "{c}: double space from line continuation");
+                assert!(
+                    !text.contains("  "),
+                    "{c}: double space from line continuation"
+                );
             }
         }
     }

@@ -136,7 +136,10 @@ fn running_intervals(
     let kind = |code: &StateCode| workflow.kind(code.as_str()).unwrap_or(StateKind::Open);
     let mut spans: Vec<(Timestamp, StateKind)> = vec![(
         received_at,
-        workflow.initial().map(|s| s.kind).unwrap_or(StateKind::Open),
+        workflow
+            .initial()
+            .map(|s| s.kind)
+            .unwrap_or(StateKind::Open),
     )];
     let mut sorted: Vec<&StateChange> = changes.iter().filter(|c| c.at <= now).collect();
     sorted.sort_by_key(|c| c.at);
@@ -294,8 +297,19 @@ mod tests {
         assert!(!s.overdue);
         assert_eq!(s.used_working_days, 0.0);
         // Halfway through Wednesday: 1.5 working days used.
-        let s = deadline_status(&cal, &w, received, &[], 5, local(date!(2025 - 06 - 18), 12, 0));
-        assert!((s.used_working_days - 1.5).abs() < 1e-9, "{}", s.used_working_days);
+        let s = deadline_status(
+            &cal,
+            &w,
+            received,
+            &[],
+            5,
+            local(date!(2025 - 06 - 18), 12, 0),
+        );
+        assert!(
+            (s.used_working_days - 1.5).abs() < 1e-9,
+            "{}",
+            s.used_working_days
+        );
         // At the due moment it is overdue.
         let due = local_midnight(date!(2025 - 06 - 24));
         assert!(!deadline_status(&cal, &w, received, &[], 5, due - 1).overdue);
@@ -320,7 +334,10 @@ mod tests {
         // Paused all of Wednesday and Thursday: two working days later.
         let changes = vec![
             change(local(date!(2025 - 06 - 17), 9, 0), codes::IN_BEHANDELING),
-            change(local_midnight(date!(2025 - 06 - 18)), codes::WACHT_OP_INFORMATIE),
+            change(
+                local_midnight(date!(2025 - 06 - 18)),
+                codes::WACHT_OP_INFORMATIE,
+            ),
             change(local_midnight(date!(2025 - 06 - 20)), codes::IN_BEHANDELING),
         ];
         let now = local(date!(2025 - 06 - 20), 12, 0);
@@ -329,7 +346,14 @@ mod tests {
         assert!((s.used_working_days - 1.5).abs() < 1e-9);
 
         // While paused, there is no due moment and it is not overdue.
-        let s = deadline_status(&cal, &w, received, &changes[..2], 5, local(date!(2025 - 06 - 30), 9, 0));
+        let s = deadline_status(
+            &cal,
+            &w,
+            received,
+            &changes[..2],
+            5,
+            local(date!(2025 - 06 - 30), 9, 0),
+        );
         assert_eq!(s.clock, Clock::Paused);
         assert_eq!(s.due_at, None);
         assert!(!s.overdue);
@@ -337,10 +361,20 @@ mod tests {
 
         // A pause of one afternoon (six hours) moves the deadline by six hours.
         let changes = vec![
-            change(local(date!(2025 - 06 - 18), 12, 0), codes::WACHT_OP_INFORMATIE),
+            change(
+                local(date!(2025 - 06 - 18), 12, 0),
+                codes::WACHT_OP_INFORMATIE,
+            ),
             change(local(date!(2025 - 06 - 18), 18, 0), codes::IN_BEHANDELING),
         ];
-        let s = deadline_status(&cal, &w, received, &changes, 5, local(date!(2025 - 06 - 19), 0, 0));
+        let s = deadline_status(
+            &cal,
+            &w,
+            received,
+            &changes,
+            5,
+            local(date!(2025 - 06 - 19), 0, 0),
+        );
         assert_eq!(s.due_at, Some(local(date!(2025 - 06 - 24), 6, 0)));
     }
 
@@ -349,7 +383,10 @@ mod tests {
         let cal = WorkingCalendar::default();
         let w = Workflow::default();
         let received = local(date!(2025 - 06 - 16), 10, 0);
-        let closed = vec![change(local(date!(2025 - 06 - 17), 12, 0), codes::AFGEHANDELD)];
+        let closed = vec![change(
+            local(date!(2025 - 06 - 17), 12, 0),
+            codes::AFGEHANDELD,
+        )];
         let late = local(date!(2025 - 09 - 01), 9, 0);
         let s = deadline_status(&cal, &w, received, &closed, 2, late);
         assert_eq!(s.clock, Clock::Stopped);
@@ -357,12 +394,18 @@ mod tests {
         assert!((s.used_working_days - 0.5).abs() < 1e-9);
         // Reopened: the clock runs on from where it stopped.
         let mut reopened = closed.clone();
-        reopened.push(change(local_midnight(date!(2025 - 09 - 01)), codes::HEROPEND));
+        reopened.push(change(
+            local_midnight(date!(2025 - 09 - 01)),
+            codes::HEROPEND,
+        ));
         let s = deadline_status(&cal, &w, received, &reopened, 2, late);
         assert_eq!(s.clock, Clock::Running);
         assert_eq!(s.due_at, Some(local(date!(2025 - 09 - 02), 12, 0)));
         // Paused past the deadline: still overdue.
-        let paused = vec![change(local(date!(2025 - 06 - 30), 9, 0), codes::WACHT_OP_INFORMATIE)];
+        let paused = vec![change(
+            local(date!(2025 - 06 - 30), 9, 0),
+            codes::WACHT_OP_INFORMATIE,
+        )];
         let s = deadline_status(&cal, &w, received, &paused, 2, late);
         assert!(s.overdue && s.clock == Clock::Paused);
     }
@@ -398,6 +441,27 @@ mod tests {
         let json = serde_json::to_string(&p).unwrap();
         assert!(json.contains("\"drugsafval\":2"), "{json}");
         assert_eq!(serde_json::from_str::<DeadlinePolicy>(&json).unwrap(), p);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn never_panics_on_odd_timestamps(
+            received in prop::num::i64::ANY,
+            at in prop::collection::vec(prop::num::i64::ANY, 0..4),
+            now in prop::num::i64::ANY,
+            n in 0u32..400,
+        ) {
+            let cal = WorkingCalendar::default();
+            let w = Workflow::default();
+            let states = [codes::WACHT_OP_INFORMATIE, codes::IN_BEHANDELING, codes::AFGEHANDELD, "onbekend"];
+            let changes: Vec<StateChange> = at
+                .iter()
+                .enumerate()
+                .map(|(i, t)| change(*t, states[i % states.len()]))
+                .collect();
+            let _ = deadline_status(&cal, &w, received, &changes, n, now);
+        }
     }
 
     proptest! {

@@ -98,7 +98,11 @@ pub struct DuplicateSuggestion {
     pub reasons: Vec<DuplicateReason>,
 }
 
-fn score_one(new: &SignalFacts, c: &SignalFacts, cfg: &DuplicateConfig) -> Option<DuplicateSuggestion> {
+fn score_one(
+    new: &SignalFacts,
+    c: &SignalFacts,
+    cfg: &DuplicateConfig,
+) -> Option<DuplicateSuggestion> {
     let mut reasons = Vec::new();
     let mut score = 0.0;
     let same_bag = matches!(
@@ -159,12 +163,7 @@ pub fn suggest_duplicates(
             score_one(new, c, cfg).map(|s| (s, new.reported_at.abs_diff(c.reported_at)))
         })
         .collect();
-    out.sort_by(|(a, ta), (b, tb)| {
-        b.score
-            .cmp(&a.score)
-            .then(ta.cmp(tb))
-            .then(a.id.cmp(&b.id))
-    });
+    out.sort_by(|(a, ta), (b, tb)| b.score.cmp(&a.score).then(ta.cmp(tb)).then(a.id.cmp(&b.id)));
     out.into_iter().map(|(s, _)| s).collect()
 }
 
@@ -189,13 +188,41 @@ mod tests {
     #[test]
     fn same_object_near_and_recent_ranks_first() {
         use Category::*;
-        let new = facts("new", Drugsafval, Some("0221010000123456"), 200_000.0, 450_000.0, 0);
+        let new = facts(
+            "new",
+            Drugsafval,
+            Some("0221010000123456"),
+            200_000.0,
+            450_000.0,
+            0,
+        );
         let candidates = vec![
             new.clone(),
-            facts("same-bag", Drugsafval, Some("0221010000123456"), 200_010.0, 450_000.0, -2),
-            facts("near-other-cat", Hennepteelt, None, 200_100.0, 450_000.0, -10),
+            facts(
+                "same-bag",
+                Drugsafval,
+                Some("0221010000123456"),
+                200_010.0,
+                450_000.0,
+                -2,
+            ),
+            facts(
+                "near-other-cat",
+                Hennepteelt,
+                None,
+                200_100.0,
+                450_000.0,
+                -10,
+            ),
             facts("far", Drugsafval, None, 210_000.0, 450_000.0, -1),
-            facts("old", Drugsafval, Some("0221010000123456"), 200_000.0, 450_000.0, -400),
+            facts(
+                "old",
+                Drugsafval,
+                Some("0221010000123456"),
+                200_000.0,
+                450_000.0,
+                -400,
+            ),
             SignalFacts {
                 location: None,
                 ..facts("no-place", Drugsafval, None, 0.0, 0.0, 0)
@@ -233,10 +260,12 @@ mod tests {
         };
         let s = suggest_duplicates(&new, std::slice::from_ref(&old), &cfg);
         assert_eq!(s.len(), 1);
-        assert!(!s[0]
-            .reasons
-            .iter()
-            .any(|r| matches!(r, DuplicateReason::WithinTimeWindow { .. })));
+        assert!(
+            !s[0]
+                .reasons
+                .iter()
+                .any(|r| matches!(r, DuplicateReason::WithinTimeWindow { .. }))
+        );
         let strict = DuplicateConfig {
             min_score: 95,
             ..cfg
@@ -261,7 +290,10 @@ mod tests {
             &cfg,
         ))
         .unwrap();
-        assert!(json.contains("{\"reason\":\"within_radius\",\"distance_m\":5}"), "{json}");
+        assert!(
+            json.contains("{\"reason\":\"within_radius\",\"distance_m\":5}"),
+            "{json}"
+        );
     }
 
     proptest! {

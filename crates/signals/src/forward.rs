@@ -209,7 +209,9 @@ static PATTERNS: LazyLock<Vec<(IdentifyingKind, Regex)>> = LazyLock::new(|| {
         ),
         (
             IdentifyingKind::Phone,
-            re(r"(?:\+31|\b0031)[\s\-]?(?:\(0\)[\s\-]?)?[1-9](?:[\s\-]?\d){8}\b|\b0[1-9](?:[\s\-]?\d){8}\b"),
+            re(
+                r"(?:\+31|\b0031)[\s\-]?(?:\(0\)[\s\-]?)?[1-9](?:[\s\-]?\d){8}\b|\b0[1-9](?:[\s\-]?\d){8}\b",
+            ),
         ),
         (
             IdentifyingKind::PostcodeHouseNumber,
@@ -221,7 +223,9 @@ static PATTERNS: LazyLock<Vec<(IdentifyingKind, Regex)>> = LazyLock::new(|| {
         ),
         (
             IdentifyingKind::StreetAddress,
-            re(r"\b\p{Lu}\p{Ll}*(?:straat|weg|laan|dijk|pad|plein|singel|gracht|kade|steeg|dreef|hof|erf|veld|akker|baan|wal|markt|brink|es|horst|hoek|kamp|dam|ring|lei|zijde|boulevard)\s+\d{1,5}(?:\s?[a-zA-Z]\b)?"),
+            re(
+                r"\b\p{Lu}\p{Ll}*(?:straat|weg|laan|dijk|pad|plein|singel|gracht|kade|steeg|dreef|hof|erf|veld|akker|baan|wal|markt|brink|es|horst|hoek|kamp|dam|ring|lei|zijde|boulevard)\s+\d{1,5}(?:\s?[a-zA-Z]\b)?",
+            ),
         ),
         (
             IdentifyingKind::LicencePlate,
@@ -232,7 +236,10 @@ static PATTERNS: LazyLock<Vec<(IdentifyingKind, Regex)>> = LazyLock::new(|| {
                 r"|[A-Z]{3}-\d{2}-[A-Z]|[A-Z]-\d{2}-[A-Z]{3}|\d-[A-Z]{2}-\d{3}|\d{3}-[A-Z]{2}-\d)\b",
             )),
         ),
-        (IdentifyingKind::Bsn, re(r"\b\d{9}\b|\b\d{3}\.\d{3}\.\d{3}\b")),
+        (
+            IdentifyingKind::Bsn,
+            re(r"\b\d{9}\b|\b\d{3}\.\d{3}\.\d{3}\b"),
+        ),
     ]
 });
 
@@ -264,11 +271,14 @@ pub fn identifying_hints(text: &str) -> Vec<IdentifyingHint> {
             if *kind == IdentifyingKind::Bsn && !passes_elfproef(m.as_str()) {
                 continue;
             }
-            found.push((rank, IdentifyingHint {
-                kind: *kind,
-                start: m.start(),
-                end: m.end(),
-            }));
+            found.push((
+                rank,
+                IdentifyingHint {
+                    kind: *kind,
+                    start: m.start(),
+                    end: m.end(),
+                },
+            ));
         }
     }
     found.sort_by_key(|(rank, h)| (*rank, h.start));
@@ -300,7 +310,13 @@ mod tests {
             kinds("Mail jan.jansen@example.nl of bel 06-12345678."),
             vec![(Email, "jan.jansen@example.nl"), (Phone, "06-12345678")]
         );
-        for phone in ["06 12 34 56 78", "+31 6 1234 5678", "0031612345678", "020-1234567", "+31 (0)20 123 4567"] {
+        for phone in [
+            "06 12 34 56 78",
+            "+31 6 1234 5678",
+            "0031612345678",
+            "020-1234567",
+            "+31 (0)20 123 4567",
+        ] {
             let text = format!("bel {phone} graag");
             assert_eq!(kinds(&text), vec![(Phone, phone)], "{phone}");
         }
@@ -316,7 +332,10 @@ mod tests {
         assert_eq!(kinds("postcode 7461ab"), vec![(Postcode, "7461ab")]);
         assert_eq!(
             kinds("De loods aan de Hoofdweg 112 en de Kerkstraat 3"),
-            vec![(StreetAddress, "Hoofdweg 112"), (StreetAddress, "Kerkstraat 3")]
+            vec![
+                (StreetAddress, "Hoofdweg 112"),
+                (StreetAddress, "Kerkstraat 3")
+            ]
         );
         assert_eq!(
             kinds("Een busje met kenteken VXL-12-B en een auto 12-ABC-3, ook 99-xx-99."),
@@ -375,7 +394,8 @@ mod tests {
         )
         .unwrap();
         assert!(rewritten.review(original).is_clean());
-        let leaky = DeidentifiedSummary::new("Melder is bereikbaar op 06-12345678.", "u1", 1).unwrap();
+        let leaky =
+            DeidentifiedSummary::new("Melder is bereikbaar op 06-12345678.", "u1", 1).unwrap();
         assert_eq!(leaky.review(original).hints.len(), 1);
         assert!(copies_original("Zag vaten.", "zag   VATEN"));
     }
@@ -383,6 +403,9 @@ mod tests {
     #[test]
     fn targets() {
         assert_eq!(ForwardTarget::ALL.len(), 4);
-        assert_eq!("meld_misdaad_anoniem".parse(), Ok(ForwardTarget::MeldMisdaadAnoniem));
+        assert_eq!(
+            "meld_misdaad_anoniem".parse(),
+            Ok(ForwardTarget::MeldMisdaadAnoniem)
+        );
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Timestamp;
 use crate::category::{Category, IntakeSource};
+use crate::deadline::StateChange;
 use crate::forward::ForwardTarget;
 use crate::workflow::StateCode;
 
@@ -138,6 +139,21 @@ impl SignalHistory {
             .unwrap_or(initial)
     }
 
+    /// This signal's own state changes, for [`crate::deadline::deadline_status`].
+    pub fn state_changes(&self) -> Vec<StateChange> {
+        self.entries
+            .iter()
+            .filter(|e| e.signal == self.signal_id)
+            .filter_map(|e| match &e.event {
+                Event::StateChanged { to, .. } => Some(StateChange {
+                    at: e.at,
+                    to: to.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Every signal that was merged into this one, also indirectly.
     pub fn absorbed_signals(&self) -> Vec<&str> {
         self.entries
@@ -255,8 +271,11 @@ mod tests {
         let b = history("b", &[20, 30, 40]);
         let m = merge(&a, &b, 60, Some("intake1".into())).unwrap();
         assert_eq!(m.signal_id, "a");
-        let seen: Vec<(Timestamp, &str)> =
-            m.entries.iter().map(|e| (e.at, e.signal.as_str())).collect();
+        let seen: Vec<(Timestamp, &str)> = m
+            .entries
+            .iter()
+            .map(|e| (e.at, e.signal.as_str()))
+            .collect();
         assert_eq!(
             seen,
             vec![
@@ -293,7 +312,10 @@ mod tests {
         let a = history("a", &[10]);
         let b = history("b", &[20]);
         assert_eq!(merge(&a, &a, 30, None), Err(HistoryError::SameSignal));
-        assert_eq!(merge(&a, &b, 15, None), Err(HistoryError::MergeBeforeLastEntry));
+        assert_eq!(
+            merge(&a, &b, 15, None),
+            Err(HistoryError::MergeBeforeLastEntry)
+        );
         let ab = merge(&a, &b, 30, None).unwrap();
         assert!(matches!(
             merge(&ab, &b, 40, None),
@@ -333,6 +355,12 @@ mod tests {
         assert_eq!(b.current_state(&nieuw).as_str(), codes::AFGEHANDELD);
         let m = merge(&a, &b, 20, None).unwrap();
         assert_eq!(m.current_state(&nieuw).as_str(), codes::IN_BEHANDELING);
+        let changes = m.state_changes();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(
+            (changes[0].at, changes[0].to.as_str()),
+            (11, codes::IN_BEHANDELING)
+        );
         assert_eq!(history("x", &[1]).current_state(&nieuw), &nieuw);
     }
 

@@ -273,7 +273,14 @@ mod tests {
         for typed in ["m-7kq4-xp2d", "M7KQ4XP2D", "7kq4 xp2d", " M 7KQ4 - XP2D "] {
             assert_eq!(Meldcode::parse(typed), Ok(m.clone()), "{typed}");
         }
-        for bad in ["", "M-7KQ4-XP", "M-7KQ4-XP2DD", "M-0KQ4-XP2D", "M-7KQ4-XP2É", "X7KQ4XP2D"] {
+        for bad in [
+            "",
+            "M-7KQ4-XP",
+            "M-7KQ4-XP2DD",
+            "M-0KQ4-XP2D",
+            "M-7KQ4-XP2É",
+            "X7KQ4XP2D",
+        ] {
             assert_eq!(Meldcode::parse(bad), Err(CodeError::BadMeldcode), "{bad}");
         }
         let json = serde_json::to_string(&m).unwrap();
@@ -299,7 +306,10 @@ mod tests {
         let shown = c.secret.display_once();
         assert_eq!(shown.len(), 24);
         assert!(c.secret_hash.verify(&c.meldcode, &shown));
-        assert!(c.secret_hash.verify(&c.meldcode, &shown.to_lowercase().replace('-', " ")));
+        assert!(
+            c.secret_hash
+                .verify(&c.meldcode, &shown.to_lowercase().replace('-', " "))
+        );
         let other = Meldcode::generate(&mut rng);
         assert!(!c.secret_hash.verify(&other, &shown));
         let other_secret = Secret::generate(&mut rng).display_once();
@@ -331,8 +341,9 @@ mod tests {
     #[test]
     fn secrets_are_distinct() {
         let mut rng = ChaCha20Rng::seed_from_u64(3);
-        let set: std::collections::HashSet<String> =
-            (0..1000).map(|_| Secret::generate(&mut rng).display_once()).collect();
+        let set: std::collections::HashSet<String> = (0..1000)
+            .map(|_| Secret::generate(&mut rng).display_once())
+            .collect();
         assert_eq!(set.len(), 1000);
         // The thread RNG (what the web layer uses) works too.
         let a = Secret::generate(&mut rand::rng());

@@ -374,14 +374,27 @@ mod tests {
         assert!(p.steps[0].safety_first);
         assert!(p.steps[0].detail_nl.contains("112") && p.steps[0].detail_en.contains("112"));
         assert!(p.steps[0].detail_nl.contains("Raak niets aan"));
-        for party in [Party::Politie, Party::Omgevingsdienst, Party::Gemeente, Party::Waterschap] {
+        for party in [
+            Party::Politie,
+            Party::Omgevingsdienst,
+            Party::Gemeente,
+            Party::Waterschap,
+        ] {
             assert!(p.steps.iter().any(|s| s.responsible == party), "{party}");
         }
-        assert!(p.steps.iter().any(|s| s.detail_nl.contains("subsidieregeling drugsafval")));
+        assert!(
+            p.steps
+                .iter()
+                .any(|s| s.detail_nl.contains("subsidieregeling drugsafval"))
+        );
         let codes: std::collections::HashSet<_> = p.steps.iter().map(|s| &s.code).collect();
         assert_eq!(codes.len(), p.steps.len());
         for s in &p.steps {
-            assert!(!s.detail_nl.contains("  ") && !s.detail_en.contains("  "), "{}", s.code);
+            assert!(
+                !s.detail_nl.contains("  ") && !s.detail_en.contains("  "),
+                "{}",
+                s.code
+            );
         }
         assert!(for_category(Category::Drugsafval).is_some());
         assert!(for_category(Category::Hennepteelt).is_none());
@@ -396,7 +409,15 @@ mod tests {
                 safety_step: "veiligheid".into()
             })
         );
-        let t = c.tick("veiligheid", "u1", 10, TickOutcome::Done, Some("melder gewaarschuwd")).unwrap();
+        let t = c
+            .tick(
+                "veiligheid",
+                "u1",
+                10,
+                TickOutcome::Done,
+                Some("melder gewaarschuwd"),
+            )
+            .unwrap();
         assert_eq!((t.by.as_str(), t.at), ("u1", 10));
         assert_eq!(
             c.tick("veiligheid", "u2", 11, TickOutcome::Done, None),
@@ -415,18 +436,31 @@ mod tests {
             })
         );
         assert_eq!(
-            c.tick("waterschap", "u1", 12, TickOutcome::NotApplicable, Some("  ")),
+            c.tick(
+                "waterschap",
+                "u1",
+                12,
+                TickOutcome::NotApplicable,
+                Some("  ")
+            ),
             Err(ProtocolError::ReasonRequired {
                 step: "waterschap".into()
             })
         );
-        c.tick("waterschap", "u3", 13, TickOutcome::NotApplicable, Some("Geen water in de buurt"))
-            .unwrap();
+        c.tick(
+            "waterschap",
+            "u3",
+            13,
+            TickOutcome::NotApplicable,
+            Some("Geen water in de buurt"),
+        )
+        .unwrap();
         assert_eq!(c.progress(), (2, 9));
         assert!(!c.is_complete());
         let open: Vec<String> = c.open_steps().iter().map(|s| s.code.clone()).collect();
         for (i, step) in open.iter().enumerate() {
-            c.tick(step, "u4", 20 + i as i64, TickOutcome::Done, None).unwrap();
+            c.tick(step, "u4", 20 + i as i64, TickOutcome::Done, None)
+                .unwrap();
         }
         assert!(c.is_complete());
         assert_eq!(c.progress(), (9, 9));

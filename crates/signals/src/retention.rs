@@ -52,7 +52,8 @@ impl Period {
 }
 
 fn add_months(date: Date, months: u32) -> Date {
-    let total = i64::from(date.year()) * 12 + i64::from(u8::from(date.month()) - 1) + i64::from(months);
+    let total =
+        i64::from(date.year()) * 12 + i64::from(u8::from(date.month()) - 1) + i64::from(months);
     let Ok(year) = i32::try_from(total.div_euclid(12)) else {
         return Date::MAX;
     };
@@ -82,14 +83,25 @@ pub struct RetentionPolicy {
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum RetentionProblem {
     #[error("no retention rule for category {category} in state {state}")]
-    MissingRule { category: Category, state: StateCode },
+    MissingRule {
+        category: Category,
+        state: StateCode,
+    },
     #[error("more than one retention rule for category {category} in state {state}")]
-    DuplicateRule { category: Category, state: StateCode },
+    DuplicateRule {
+        category: Category,
+        state: StateCode,
+    },
     #[error("retention rule for unknown state {state}")]
     UnknownState { state: StateCode },
     #[error("the retention period for {category} in state {state} is zero")]
-    EmptyPeriod { category: Category, state: StateCode },
-    #[error("the retention period for {category} in state {state} is longer than {max_months} months")]
+    EmptyPeriod {
+        category: Category,
+        state: StateCode,
+    },
+    #[error(
+        "the retention period for {category} in state {state} is longer than {max_months} months"
+    )]
     TooLong {
         category: Category,
         state: StateCode,
@@ -256,7 +268,9 @@ pub fn plan_purge(policy: &RetentionPolicy, signals: &[RetainedSignal], today: D
                 plan.purge.push(s.id.clone());
                 let created = local_date(s.created_at);
                 let month = format!("{:04}-{:02}", created.year(), u8::from(created.month()));
-                *counts.entry((s.category, month, s.state.clone())).or_default() += 1;
+                *counts
+                    .entry((s.category, month, s.state.clone()))
+                    .or_default() += 1;
             }
             Some(_) => {}
         }
@@ -284,7 +298,13 @@ mod tests {
         StateCode::parse(s).unwrap()
     }
 
-    fn signal(id: &str, cat: Category, state: &str, created: Date, closed: Option<Date>) -> RetainedSignal {
+    fn signal(
+        id: &str,
+        cat: Category,
+        state: &str,
+        created: Date,
+        closed: Option<Date>,
+    ) -> RetainedSignal {
         RetainedSignal {
             id: id.into(),
             category: cat,
@@ -309,7 +329,8 @@ mod tests {
     fn validation_rejects_missing_empty_duplicate_and_unknown_rules() {
         let w = Workflow::default();
         let mut p = RetentionPolicy::suggested(&w);
-        p.rules.retain(|r| !(r.category == Category::Overig && r.state.as_str() == codes::NIEUW));
+        p.rules
+            .retain(|r| !(r.category == Category::Overig && r.state.as_str() == codes::NIEUW));
         p.rules[0].keep = Period::Days(0);
         p.rules[1].keep = Period::Months(MAX_MONTHS + 1);
         p.rules.push(p.rules[2].clone());
@@ -326,9 +347,21 @@ mod tests {
         assert!(problems.contains(&RetentionProblem::UnknownState {
             state: sc("bestaat_niet")
         }));
-        assert!(problems.iter().any(|p| matches!(p, RetentionProblem::EmptyPeriod { .. })));
-        assert!(problems.iter().any(|p| matches!(p, RetentionProblem::TooLong { .. })));
-        assert!(problems.iter().any(|p| matches!(p, RetentionProblem::DuplicateRule { .. })));
+        assert!(
+            problems
+                .iter()
+                .any(|p| matches!(p, RetentionProblem::EmptyPeriod { .. }))
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| matches!(p, RetentionProblem::TooLong { .. }))
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| matches!(p, RetentionProblem::DuplicateRule { .. }))
+        );
         // An empty policy misses every rule.
         let empty = RetentionPolicy { rules: vec![] };
         assert_eq!(empty.validate(&w).unwrap_err().len(), 56);
@@ -339,7 +372,10 @@ mod tests {
         assert_eq!(add_months(date!(2024 - 01 - 31), 1), date!(2024 - 02 - 29));
         assert_eq!(add_months(date!(2023 - 01 - 31), 1), date!(2023 - 02 - 28));
         assert_eq!(add_months(date!(2024 - 11 - 15), 14), date!(2026 - 01 - 15));
-        assert_eq!(Period::Days(10).after(date!(2024 - 12 - 25)), date!(2025 - 01 - 04));
+        assert_eq!(
+            Period::Days(10).after(date!(2024 - 12 - 25)),
+            date!(2025 - 01 - 04)
+        );
     }
 
     #[test]
@@ -349,17 +385,53 @@ mod tests {
         let today = date!(2026 - 06 - 15);
         let signals = vec![
             // Handled 2024-06-15 + 24 months = 2026-06-15: purged today.
-            signal("a", Category::Drugsafval, codes::AFGEHANDELD, date!(2024 - 05 - 02), Some(date!(2024 - 06 - 15))),
+            signal(
+                "a",
+                Category::Drugsafval,
+                codes::AFGEHANDELD,
+                date!(2024 - 05 - 02),
+                Some(date!(2024 - 06 - 15)),
+            ),
             // Handled a day later: kept.
-            signal("b", Category::Drugsafval, codes::AFGEHANDELD, date!(2024 - 05 - 20), Some(date!(2024 - 06 - 16))),
+            signal(
+                "b",
+                Category::Drugsafval,
+                codes::AFGEHANDELD,
+                date!(2024 - 05 - 20),
+                Some(date!(2024 - 06 - 16)),
+            ),
             // Cancelled 13 months ago: purged.
-            signal("c", Category::Hennepteelt, codes::GEANNULEERD, date!(2025 - 05 - 01), Some(date!(2025 - 05 - 10))),
+            signal(
+                "c",
+                Category::Hennepteelt,
+                codes::GEANNULEERD,
+                date!(2025 - 05 - 01),
+                Some(date!(2025 - 05 - 10)),
+            ),
             // Open since 2023-01: 36 months passed.
-            signal("d", Category::Drugsafval, codes::IN_BEHANDELING, date!(2023 - 01 - 10), None),
+            signal(
+                "d",
+                Category::Drugsafval,
+                codes::IN_BEHANDELING,
+                date!(2023 - 01 - 10),
+                None,
+            ),
             // Open, recent: kept.
-            signal("e", Category::Drugsafval, codes::NIEUW, date!(2026 - 06 - 01), None),
+            signal(
+                "e",
+                Category::Drugsafval,
+                codes::NIEUW,
+                date!(2026 - 06 - 01),
+                None,
+            ),
             // A state no rule knows: kept and reported.
-            signal("f", Category::Overig, "verdwenen", date!(2020 - 01 - 01), None),
+            signal(
+                "f",
+                Category::Overig,
+                "verdwenen",
+                date!(2020 - 01 - 01),
+                None,
+            ),
         ];
         let plan = plan_purge(&p, &signals, today);
         assert_eq!(plan.purge, vec!["a", "c", "d"]);
@@ -378,10 +450,7 @@ mod tests {
             ])
         );
         assert_eq!(plan.per_state().get(&sc(codes::AFGEHANDELD)), Some(&1));
-        assert_eq!(
-            purge_date(&p, &signals[1]),
-            Some(date!(2026 - 06 - 16))
-        );
+        assert_eq!(purge_date(&p, &signals[1]), Some(date!(2026 - 06 - 16)));
     }
 
     proptest! {

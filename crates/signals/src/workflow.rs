@@ -194,7 +194,12 @@ impl Default for Workflow {
         };
         let states = vec![
             state(NIEUW, "Nieuw", "New", StateKind::Open),
-            state(IN_BEHANDELING, "In behandeling", "In progress", StateKind::Open),
+            state(
+                IN_BEHANDELING,
+                "In behandeling",
+                "In progress",
+                StateKind::Open,
+            ),
             state(
                 WACHT_OP_INFORMATIE,
                 "Wacht op informatie",
@@ -206,10 +211,22 @@ impl Default for Workflow {
             state(GEANNULEERD, "Geannuleerd", "Cancelled", StateKind::Closed),
             state(HEROPEND, "Heropend", "Reopened", StateKind::Open),
         ];
-        let working = [NIEUW, IN_BEHANDELING, WACHT_OP_INFORMATIE, DOORGEZET, HEROPEND];
+        let working = [
+            NIEUW,
+            IN_BEHANDELING,
+            WACHT_OP_INFORMATIE,
+            DOORGEZET,
+            HEROPEND,
+        ];
         let mut transitions = Vec::new();
         for from in working {
-            for to in [IN_BEHANDELING, WACHT_OP_INFORMATIE, DOORGEZET, AFGEHANDELD, GEANNULEERD] {
+            for to in [
+                IN_BEHANDELING,
+                WACHT_OP_INFORMATIE,
+                DOORGEZET,
+                AFGEHANDELD,
+                GEANNULEERD,
+            ] {
                 if from != to {
                     transitions.push(TransitionDef {
                         from: code(from),
@@ -415,7 +432,10 @@ mod tests {
     fn allowed_transitions_pass_and_others_are_refused() {
         let w = Workflow::default();
         assert!(w.check_transition(NIEUW, IN_BEHANDELING, None).is_ok());
-        assert!(w.check_transition(IN_BEHANDELING, WACHT_OP_INFORMATIE, None).is_ok());
+        assert!(
+            w.check_transition(IN_BEHANDELING, WACHT_OP_INFORMATIE, None)
+                .is_ok()
+        );
         assert_eq!(
             w.check_transition(AFGEHANDELD, IN_BEHANDELING, Some("x")),
             Err(TransitionError::NotAllowed {
@@ -447,10 +467,16 @@ mod tests {
         ] {
             for text in [None, Some(""), Some("   \n")] {
                 let err = w.check_transition(from, to, text).unwrap_err();
-                assert!(matches!(err, TransitionError::TextRequired { .. }), "{from}->{to}");
+                assert!(
+                    matches!(err, TransitionError::TextRequired { .. }),
+                    "{from}->{to}"
+                );
                 assert_eq!(err.message_key(), "signal.transition.text_required");
             }
-            assert!(w.check_transition(from, to, Some("Opgelost door de politie")).is_ok());
+            assert!(
+                w.check_transition(from, to, Some("Opgelost door de politie"))
+                    .is_ok()
+            );
         }
         // Cancelling does not need a text.
         assert!(w.check_transition(NIEUW, GEANNULEERD, None).is_ok());
@@ -516,9 +542,11 @@ mod tests {
             to: code("spook")
         }));
         assert!(has(WorkflowProblem::SelfTransition { state: code(NIEUW) }));
-        assert!(problems
-            .iter()
-            .any(|p| matches!(p, WorkflowProblem::DuplicateTransition { .. })));
+        assert!(
+            problems
+                .iter()
+                .any(|p| matches!(p, WorkflowProblem::DuplicateTransition { .. }))
+        );
     }
 
     #[test]
@@ -527,7 +555,11 @@ mod tests {
         for s in &mut w.states {
             s.initial = false;
         }
-        assert!(w.validate().unwrap_err().contains(&WorkflowProblem::NoInitialState));
+        assert!(
+            w.validate()
+                .unwrap_err()
+                .contains(&WorkflowProblem::NoInitialState)
+        );
 
         let mut w = Workflow::default();
         w.states[1].initial = true;
@@ -538,16 +570,21 @@ mod tests {
 
         let mut w = Workflow::default();
         w.states[0].kind = StateKind::Closed;
-        assert!(w
-            .validate()
-            .unwrap_err()
-            .contains(&WorkflowProblem::InitialIsClosed { state: code(NIEUW) }));
+        assert!(
+            w.validate()
+                .unwrap_err()
+                .contains(&WorkflowProblem::InitialIsClosed { state: code(NIEUW) })
+        );
 
         let mut w = Workflow::default();
         w.states.push(w.states[1].clone());
-        assert!(w.validate().unwrap_err().contains(&WorkflowProblem::DuplicateState {
-            state: code(IN_BEHANDELING)
-        }));
+        assert!(
+            w.validate()
+                .unwrap_err()
+                .contains(&WorkflowProblem::DuplicateState {
+                    state: code(IN_BEHANDELING)
+                })
+        );
 
         let w = Workflow {
             states: vec![],
