@@ -77,13 +77,17 @@ impl CodeError {
                 format!("Een code heeft {CODE_CHARS} tekens, deze heeft er {n}.")
             }
             CodeError::InvalidChar(c) => format!("Het teken '{c}' komt niet voor in codes."),
-            CodeError::CheckFailed => "De code bevat een typefout. Controleer de code op uw brief.".into(),
+            CodeError::CheckFailed => {
+                "De code bevat een typefout. Controleer de code op uw brief.".into()
+            }
         }
     }
     /// English message.
     pub fn message_en(&self) -> String {
         match self {
-            CodeError::CheckFailed => "The code contains a typing error. Please check the code on your letter.".into(),
+            CodeError::CheckFailed => {
+                "The code contains a typing error. Please check the code on your letter.".into()
+            }
             other => format!("{other}."),
         }
     }
@@ -227,10 +231,7 @@ mod tests {
         let g = c.grouped();
         let messy = format!("  {} ", g.to_lowercase().replace('-', " - "));
         assert_eq!(InvitationCode::parse(&messy), Ok(c.clone()));
-        assert_eq!(
-            InvitationCode::parse("ABC"),
-            Err(CodeError::WrongLength(3))
-        );
+        assert_eq!(InvitationCode::parse("ABC"), Err(CodeError::WrongLength(3)));
         assert_eq!(
             InvitationCode::parse("ABCDE-FGHI0"),
             Err(CodeError::InvalidChar('I'))

@@ -278,25 +278,44 @@ pub enum DefinitionErrorKind {
     MissingColumn(&'static str),
     UnknownColumn(String),
     UnknownLanguage(String),
-    BadValue { column: String, expected: &'static str },
+    BadValue {
+        column: String,
+        expected: &'static str,
+    },
     UnknownType(String),
     ForbiddenMetaType(String),
     MissingList(String),
     EmptyList(String),
     InvalidName(String),
-    DuplicateName { name: String, first_line: usize },
-    DuplicateChoice { list: String, name: String },
-    MissingLabel { lang: Lang },
+    DuplicateName {
+        name: String,
+        first_line: usize,
+    },
+    DuplicateChoice {
+        list: String,
+        name: String,
+    },
+    MissingLabel {
+        lang: Lang,
+    },
     UnknownReference(String),
     LaterReference(String),
     ReferenceToNote(String),
-    UnknownChoice { question: String, choice: String },
+    UnknownChoice {
+        question: String,
+        choice: String,
+    },
     UnknownChoiceColumn(String),
     CurrentValueNotAllowed,
-    BadExpression { nl: String, en: String },
+    BadExpression {
+        nl: String,
+        en: String,
+    },
     UnclosedGroup(String),
     UnexpectedEnd(String),
-    GridRow { grid_list: String },
+    GridRow {
+        grid_list: String,
+    },
     EmptyGroup(String),
 }
 
@@ -307,7 +326,9 @@ impl DefinitionErrorKind {
         match self {
             Syntax(m) => format!("TOML syntax error: {m}"),
             MissingSection(s) => format!("missing section [{s}]"),
-            UnknownSection(s) => format!("unknown section '{s}' (expected settings, survey, choices)"),
+            UnknownSection(s) => {
+                format!("unknown section '{s}' (expected settings, survey, choices)")
+            }
             NotATable(s) => format!("'{s}' must be a table"),
             MissingColumn(c) => format!("missing column '{c}'"),
             UnknownColumn(c) => format!("unknown column '{c}'"),
@@ -327,24 +348,30 @@ impl DefinitionErrorKind {
             DuplicateName { name, first_line } => {
                 format!("name '{name}' is already used on line {first_line}")
             }
-            DuplicateChoice { list, name } => format!("choice '{name}' occurs twice in list '{list}'"),
-            MissingLabel { lang } => format!("missing label in the default language '{}'", lang.code()),
+            DuplicateChoice { list, name } => {
+                format!("choice '{name}' occurs twice in list '{list}'")
+            }
+            MissingLabel { lang } => {
+                format!("missing label in the default language '{}'", lang.code())
+            }
             UnknownReference(n) => format!("refers to unknown question '{n}'"),
-            LaterReference(n) => format!(
-                "refers to question '{n}', which is not an earlier question"
-            ),
+            LaterReference(n) => {
+                format!("refers to question '{n}', which is not an earlier question")
+            }
             ReferenceToNote(n) => format!("refers to '{n}', a note without an answer"),
             UnknownChoice { question, choice } => {
                 format!("question '{question}' has no choice '{choice}'")
             }
             UnknownChoiceColumn(c) => format!("the choice list has no column '{c}'"),
-            CurrentValueNotAllowed => "'.' (the current value) is only allowed in constraint".into(),
+            CurrentValueNotAllowed => {
+                "'.' (the current value) is only allowed in constraint".into()
+            }
             BadExpression { en, .. } => format!("bad expression: {en}"),
             UnclosedGroup(n) => format!("group '{n}' is not closed"),
             UnexpectedEnd(t) => format!("'{t}' without a matching begin"),
-            GridRow { grid_list } => format!(
-                "a grid row must have type 'select_one {grid_list}' (the grid's list)"
-            ),
+            GridRow { grid_list } => {
+                format!("a grid row must have type 'select_one {grid_list}' (the grid's list)")
+            }
             EmptyGroup(n) => format!("group '{n}' contains no questions"),
         }
     }
@@ -355,12 +382,16 @@ impl DefinitionErrorKind {
         match self {
             Syntax(m) => format!("TOML-syntaxfout: {m}"),
             MissingSection(s) => format!("sectie [{s}] ontbreekt"),
-            UnknownSection(s) => format!("onbekende sectie '{s}' (verwacht: settings, survey, choices)"),
+            UnknownSection(s) => {
+                format!("onbekende sectie '{s}' (verwacht: settings, survey, choices)")
+            }
             NotATable(s) => format!("'{s}' moet een tabel zijn"),
             MissingColumn(c) => format!("kolom '{c}' ontbreekt"),
             UnknownColumn(c) => format!("onbekende kolom '{c}'"),
             UnknownLanguage(l) => format!("onbekende taal '{l}' (ondersteund: nl, en, de, pl)"),
-            BadValue { column, expected } => format!("'{column}' moet {} zijn", expected_nl(expected)),
+            BadValue { column, expected } => {
+                format!("'{column}' moet {} zijn", expected_nl(expected))
+            }
             UnknownType(t) => format!(
                 "onbekend type '{t}' (ondersteund: select_one L, select_multiple L, integer, text, note, date, begin_group, end_group, begin_grid L, end_grid)"
             ),
@@ -375,8 +406,12 @@ impl DefinitionErrorKind {
             DuplicateName { name, first_line } => {
                 format!("naam '{name}' is al gebruikt op regel {first_line}")
             }
-            DuplicateChoice { list, name } => format!("keuze '{name}' komt twee keer voor in lijst '{list}'"),
-            MissingLabel { lang } => format!("label in de standaardtaal '{}' ontbreekt", lang.code()),
+            DuplicateChoice { list, name } => {
+                format!("keuze '{name}' komt twee keer voor in lijst '{list}'")
+            }
+            MissingLabel { lang } => {
+                format!("label in de standaardtaal '{}' ontbreekt", lang.code())
+            }
             UnknownReference(n) => format!("verwijst naar onbekende vraag '{n}'"),
             LaterReference(n) => format!("verwijst naar vraag '{n}', die geen eerdere vraag is"),
             ReferenceToNote(n) => format!("verwijst naar '{n}', een toelichting zonder antwoord"),
@@ -604,9 +639,7 @@ fn check_columns(ctx: &mut Ctx<'_>, row: &Row, allowed: &[&str], free: bool) {
     for (key, off) in keys {
         let base = key.split_once("::").map_or(key.as_str(), |(b, _)| b);
         let translated = TRANSLATED.contains(&base) || base == "label";
-        if key.contains("::") && !translated {
-            ctx.error(off, DefinitionErrorKind::UnknownColumn(key.clone()));
-        } else if !allowed.contains(&base) && !free {
+        if (key.contains("::") && !translated) || (!allowed.contains(&base) && !free) {
             ctx.error(off, DefinitionErrorKind::UnknownColumn(key.clone()));
         }
     }
@@ -757,7 +790,10 @@ impl Definition {
             let rows = match v.get_ref().as_array() {
                 Some(a) => a.iter().collect::<Vec<_>>(),
                 None => {
-                    ctx.error(v.span().start, DefinitionErrorKind::NotATable("choices".into()));
+                    ctx.error(
+                        v.span().start,
+                        DefinitionErrorKind::NotATable("choices".into()),
+                    );
                     Vec::new()
                 }
             };
@@ -780,20 +816,27 @@ impl Definition {
                     ctx.error(row.offset, DefinitionErrorKind::MissingColumn(missing));
                     continue;
                 };
-                for (c, valid) in [(&list, is_valid_name(&list.text)), (&name, is_valid_choice_name(&name.text))] {
+                for (c, valid) in [
+                    (&list, is_valid_name(&list.text)),
+                    (&name, is_valid_choice_name(&name.text)),
+                ] {
                     if !valid {
                         ctx.error(c.offset, DefinitionErrorKind::InvalidName(c.text.clone()));
                     }
                 }
                 let label = texts(&mut ctx, &row, "label", default);
                 if !label.0.contains_key(&default) {
-                    ctx.error(row.offset, DefinitionErrorKind::MissingLabel { lang: default });
+                    ctx.error(
+                        row.offset,
+                        DefinitionErrorKind::MissingLabel { lang: default },
+                    );
                 }
                 let columns: BTreeMap<String, String> = row
                     .cells
                     .iter()
                     .filter(|(k, _)| {
-                        !k.starts_with("label") && !["list_name", "list name", "name"].contains(&k.as_str())
+                        !k.starts_with("label")
+                            && !["list_name", "list name", "name"].contains(&k.as_str())
                     })
                     .map(|(k, c)| (k.clone(), c.text.clone()))
                     .collect();
@@ -830,7 +873,10 @@ impl Definition {
             Some(v) => match v.get_ref().as_array() {
                 Some(a) => a.iter().collect(),
                 None => {
-                    ctx.error(v.span().start, DefinitionErrorKind::NotATable("survey".into()));
+                    ctx.error(
+                        v.span().start,
+                        DefinitionErrorKind::NotATable("survey".into()),
+                    );
                     Vec::new()
                 }
             },
@@ -896,7 +942,10 @@ impl Definition {
             };
             let name = name_cell.text.clone();
             if !is_valid_name(&name) {
-                ctx.error(name_cell.offset, DefinitionErrorKind::InvalidName(name.clone()));
+                ctx.error(
+                    name_cell.offset,
+                    DefinitionErrorKind::InvalidName(name.clone()),
+                );
             }
             if let Some(&first_line) = seen.get(&name) {
                 ctx.error(
@@ -913,16 +962,19 @@ impl Definition {
             let label = texts(&mut ctx, row, "label", default);
             let hint = texts(&mut ctx, row, "hint", default);
             if !label.0.contains_key(&default) {
-                ctx.error(row.offset, DefinitionErrorKind::MissingLabel { lang: default });
+                ctx.error(
+                    row.offset,
+                    DefinitionErrorKind::MissingLabel { lang: default },
+                );
             }
             let parent = stack.last().copied();
             let in_grid = parent.and_then(|g| groups[g].grid.clone());
 
             let check = |ctx: &mut Ctx<'_>,
-                             col: &str,
-                             usage: Use,
-                             list: Option<&str>,
-                             answerable: &HashMap<String, QuestionType>|
+                         col: &str,
+                         usage: Use,
+                         list: Option<&str>,
+                         answerable: &HashMap<String, QuestionType>|
              -> Option<Expression> {
                 let cell = row.cells.get(col)?.clone();
                 let e = expression(ctx, &cell)?;
@@ -990,7 +1042,10 @@ impl Definition {
                     let grid = match kind {
                         RowKind::BeginGrid(l) => {
                             if !lists.contains_key(&l) {
-                                ctx.error(type_cell.offset, DefinitionErrorKind::MissingList(l.clone()));
+                                ctx.error(
+                                    type_cell.offset,
+                                    DefinitionErrorKind::MissingList(l.clone()),
+                                );
                             }
                             Some(l)
                         }
@@ -1074,8 +1129,15 @@ impl Definition {
                         &answerable,
                     );
                     if row.cells.contains_key("choice_filter") && qt.list().is_none() {
-                        let o = row.key_offsets.get("choice_filter").copied().unwrap_or(row.offset);
-                        ctx.error(o, DefinitionErrorKind::UnknownColumn("choice_filter".into()));
+                        let o = row
+                            .key_offsets
+                            .get("choice_filter")
+                            .copied()
+                            .unwrap_or(row.offset);
+                        ctx.error(
+                            o,
+                            DefinitionErrorKind::UnknownColumn("choice_filter".into()),
+                        );
                     }
                     let required_message = texts(&mut ctx, row, "required_message", default);
                     let constraint_message = texts(&mut ctx, row, "constraint_message", default);
@@ -1184,9 +1246,7 @@ fn choice_literals(e: &Expr) -> Vec<(String, String)> {
                 walk(r, out);
             }
             Expr::Call(Func::Selected, args) => {
-                if let (Some(q), Some(Expr::Str(s))) =
-                    (args.first().and_then(name), args.get(1))
-                {
+                if let (Some(q), Some(Expr::Str(s))) = (args.first().and_then(name), args.get(1)) {
                     out.push((q, s.clone()));
                 }
                 for a in args {
@@ -1229,8 +1289,16 @@ mod tests {
         let src = format!(
             "{HEAD}{}{}{}{}{}{}{}{CHOICES}",
             q("begin_group", "p1", ""),
-            q("select_one jn", "a", "required = \"yes\"\n\"label::en\" = \"A\""),
-            q("integer", "n", "constraint = \". >= 0 and . < 100\"\nrelevant = \"${a} = 'ja'\""),
+            q(
+                "select_one jn",
+                "a",
+                "required = \"yes\"\n\"label::en\" = \"A\""
+            ),
+            q(
+                "integer",
+                "n",
+                "constraint = \". >= 0 and . < 100\"\nrelevant = \"${a} = 'ja'\""
+            ),
             q("end_group", "x", ""),
             q("begin_grid jn", "g", ""),
             q("select_one jn", "g1", "required = \"${a} = 'ja'\""),
@@ -1242,7 +1310,10 @@ mod tests {
         assert_eq!(d.groups[1].grid.as_deref(), Some("jn"));
         assert_eq!(d.outline, vec![Node::Group(0), Node::Group(1)]);
         assert_eq!(d.languages, vec![Lang::Nl, Lang::En]);
-        assert!(matches!(d.question("g1").map(|q| &q.required), Some(Required::If(_))));
+        assert!(matches!(
+            d.question("g1").map(|q| &q.required),
+            Some(Required::If(_))
+        ));
         assert_eq!(d.question("a").map(|q| q.line), Some(12));
     }
 
@@ -1279,7 +1350,11 @@ mod tests {
             .position(|l| l.contains("${nope}"))
             .map(|i| i + 1);
         assert_eq!(Some(e[5].line), rel_line);
-        let col = src.lines().nth(e[5].line - 1).and_then(|l| l.find("${nope}")).map(|c| c + 1);
+        let col = src
+            .lines()
+            .nth(e[5].line - 1)
+            .and_then(|l| l.find("${nope}"))
+            .map(|c| c + 1);
         assert_eq!(Some(e[5].column), col);
         for err in &e {
             assert!(err.message_nl().starts_with("regel "));
@@ -1293,25 +1368,80 @@ mod tests {
         assert!(matches!(e[0].kind, DefinitionErrorKind::Syntax(_)));
         assert_eq!(e[0].line, 1);
         let e = errs(&format!("{HEAD}{}", q("begin_group", "g", "")));
-        assert!(e.iter().any(|e| matches!(e.kind, DefinitionErrorKind::UnclosedGroup(_))));
+        assert!(
+            e.iter()
+                .any(|e| matches!(e.kind, DefinitionErrorKind::UnclosedGroup(_)))
+        );
         let e = errs(&format!("{HEAD}{}", q("end_group", "g", "")));
-        assert!(e.iter().any(|e| matches!(e.kind, DefinitionErrorKind::UnexpectedEnd(_))));
+        assert!(
+            e.iter()
+                .any(|e| matches!(e.kind, DefinitionErrorKind::UnexpectedEnd(_)))
+        );
         let e = errs(&format!(
             "{HEAD}{}{}{}{CHOICES}",
             q("begin_grid jn", "g", ""),
             q("text", "t", ""),
             q("end_grid", "x", "")
         ));
-        assert!(e.iter().any(|e| matches!(e.kind, DefinitionErrorKind::GridRow { .. })));
-        let e = errs(&format!("{HEAD}{}", q("text", "t", "colour = \"red\"\n\"label::fr\" = \"x\"")));
-        assert!(e.iter().any(|e| matches!(&e.kind, DefinitionErrorKind::UnknownColumn(c) if c == "colour")));
-        assert!(e.iter().any(|e| matches!(&e.kind, DefinitionErrorKind::UnknownLanguage(c) if c == "fr")));
+        assert!(
+            e.iter()
+                .any(|e| matches!(e.kind, DefinitionErrorKind::GridRow { .. }))
+        );
+        let e = errs(&format!(
+            "{HEAD}{}",
+            q("text", "t", "colour = \"red\"\n\"label::fr\" = \"x\"")
+        ));
+        assert!(
+            e.iter()
+                .any(|e| matches!(&e.kind, DefinitionErrorKind::UnknownColumn(c) if c == "colour"))
+        );
+        assert!(
+            e.iter()
+                .any(|e| matches!(&e.kind, DefinitionErrorKind::UnknownLanguage(c) if c == "fr"))
+        );
         let e = errs("[[survey]]\ntype = \"text\"\nname = \"x\"\n");
-        assert!(e.iter().any(|e| e.kind == DefinitionErrorKind::MissingSection("settings")));
-        assert!(e.iter().any(|e| matches!(e.kind, DefinitionErrorKind::MissingLabel { .. })));
+        assert!(
+            e.iter()
+                .any(|e| e.kind == DefinitionErrorKind::MissingSection("settings"))
+        );
+        assert!(
+            e.iter()
+                .any(|e| matches!(e.kind, DefinitionErrorKind::MissingLabel { .. }))
+        );
         for t in ["username", "phonenumber", "start", "end", "email"] {
             let e = errs(&format!("{HEAD}{}", q(t, "m", "")));
-            assert!(matches!(e[0].kind, DefinitionErrorKind::ForbiddenMetaType(_)), "{t}");
+            assert!(
+                matches!(e[0].kind, DefinitionErrorKind::ForbiddenMetaType(_)),
+                "{t}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,200}") {
+            let _ = Definition::parse(&s);
+        }
+
+        #[test]
+        fn edited_default_survey_gives_positioned_errors(del in 0usize..1300, dup in 0usize..1300, junk in "[a-z_:$ {}'=\"]{0,12}") {
+            let mut lines: Vec<String> = crate::DEFAULT_SURVEY_TOML.lines().map(String::from).collect();
+            if del < lines.len() {
+                lines.remove(del);
+            }
+            if dup < lines.len() {
+                let l = format!("{}{junk}", lines[dup]);
+                lines.insert(dup, l);
+            }
+            if let Err(e) = Definition::parse(&lines.join("\n")) {
+                proptest::prop_assert!(!e.0.is_empty());
+                for err in e.0 {
+                    proptest::prop_assert!(err.line >= 1 && err.line <= lines.len() + 1, "{err}");
+                    proptest::prop_assert!(err.column >= 1);
+                    proptest::prop_assert!(!err.message_nl().is_empty());
+                }
+            }
         }
     }
 
@@ -1325,6 +1455,9 @@ mod tests {
         assert!(Definition::parse(&src).is_ok());
         let bad = src.replace("groep = ${a}", "kleur = ${a}");
         let e = errs(&bad);
-        assert!(matches!(e[0].kind, DefinitionErrorKind::UnknownChoiceColumn(_)));
+        assert!(matches!(
+            e[0].kind,
+            DefinitionErrorKind::UnknownChoiceColumn(_)
+        ));
     }
 }

@@ -288,8 +288,7 @@ pub fn protect_with(cells: &[Vec<u64>], sensitive: impl Fn(u64) -> bool) -> Prot
             pool.filter(|&v| !sup[v] && values[v] > 0)
                 .min_by_key(|&v| (!is_interior(v), values[v], v))
         };
-        let choice = pick(&mut related.iter().copied())
-            .or_else(|| pick(&mut (0..sup.len())));
+        let choice = pick(&mut related.iter().copied()).or_else(|| pick(&mut (0..sup.len())));
         match choice {
             Some(v) => {
                 sup[v] = true;
@@ -451,8 +450,14 @@ mod tests {
         assert_eq!(c.base_rule(29), BaseRule::TooSmall);
         assert_eq!(c.base_rule(30), BaseRule::Indicative);
         assert_eq!(c.base_rule(100), BaseRule::Ok);
-        assert_eq!(serde_json::to_string(&Shown::Suppressed).unwrap_or_default(), "\"x\"");
-        assert_eq!(serde_json::to_string(&Shown::Value(7)).unwrap_or_default(), "7");
+        assert_eq!(
+            serde_json::to_string(&Shown::Suppressed).unwrap_or_default(),
+            "\"x\""
+        );
+        assert_eq!(
+            serde_json::to_string(&Shown::Value(7)).unwrap_or_default(),
+            "7"
+        );
     }
 
     /// Independent attacker: finds another non-negative integer table that
@@ -515,11 +520,10 @@ mod tests {
             prop_assert!(!derivable(&cells, &p));
             let t = shown_table(&cells, Some(&p));
             // every primary-sensitive value is hidden, every hidden value is positive
-            for r in 0..rows {
-                for c in 0..cols {
-                    let v = cells[r][c];
-                    if cfg().is_small(v) { prop_assert_eq!(t.cells[r][c], Shown::Suppressed); }
-                    if t.cells[r][c] == Shown::Suppressed { prop_assert!(v > 0); }
+            for (row, shown) in cells.iter().zip(&t.cells) {
+                for (&v, &s) in row.iter().zip(shown) {
+                    if cfg().is_small(v) { prop_assert_eq!(s, Shown::Suppressed); }
+                    if s == Shown::Suppressed { prop_assert!(v > 0); }
                 }
             }
             for s in t.col_totals.iter().chain(t.row_totals.iter()).chain(t.total.iter()) {

@@ -579,7 +579,11 @@ impl Parser<'_> {
                 self.pos += 1;
                 if self.peek() == Some(&Tok::LParen) {
                     let func = Func::from_name(&name).ok_or_else(|| {
-                        err(self.src, offset, ExprErrorKind::UnknownFunction(name.clone()))
+                        err(
+                            self.src,
+                            offset,
+                            ExprErrorKind::UnknownFunction(name.clone()),
+                        )
                     })?;
                     self.pos += 1;
                     self.enter()?;
@@ -761,7 +765,11 @@ impl Value {
         match self {
             Value::List(l) => l.clone(),
             Value::Empty => Vec::new(),
-            other => other.string().split_whitespace().map(String::from).collect(),
+            other => other
+                .string()
+                .split_whitespace()
+                .map(String::from)
+                .collect(),
         }
     }
 }
@@ -846,7 +854,7 @@ fn eval(e: &Expr, env: &dyn Env) -> Value {
             match func {
                 Func::Selected => {
                     let wanted = arg(1).string();
-                    Value::Bool(arg(0).items().iter().any(|x| *x == wanted))
+                    Value::Bool(arg(0).items().contains(&wanted))
                 }
                 Func::CountSelected => Value::Num(arg(0).items().len() as f64),
                 Func::Not => Value::Bool(!arg(0).truthy()),
@@ -909,7 +917,9 @@ mod tests {
         assert!(t("count-selected(${q17}) = 2"));
         assert!(t("${age} >= 18 and ${age} <= 120"));
         assert!(t(". > 5 and . < 10"));
-        assert!(t("${age} + 1 = 43 and ${age} * 2 = 84 and ${age} div 2 = 21"));
+        assert!(t(
+            "${age} + 1 = 43 and ${age} * 2 = 84 and ${age} div 2 = 21"
+        ));
         assert!(t("${age} mod 5 = 2 and -${age} < 0 and 1 - 2 - 3 = -4"));
         assert!(t("1 + 2 * 3 = 7 and (1 + 2) * 3 = 9"));
         assert!(t("${d} > '2024-01-01' and ${d} < \"2025-01-01\""));
@@ -944,13 +954,22 @@ mod tests {
             ExprErrorKind::TooDeep
         );
         assert!(Expression::parse("   ").is_err());
-        assert!(!Expression::parse("1 / 2").unwrap_err().message_nl().is_empty());
+        assert!(
+            !Expression::parse("1 / 2")
+                .unwrap_err()
+                .message_nl()
+                .is_empty()
+        );
     }
 
     #[test]
     fn records_references() {
         let e = Expression::parse("${a} = 1 or selected(${b}, 'x') and filt = 'y'").unwrap();
-        let names: Vec<_> = e.references().iter().map(|r| (r.name.as_str(), r.offset)).collect();
+        let names: Vec<_> = e
+            .references()
+            .iter()
+            .map(|r| (r.name.as_str(), r.offset))
+            .collect();
         assert_eq!(names, vec![("a", 0), ("b", 21)]);
         assert_eq!(e.fields()[0].name, "filt");
         assert!(!e.uses_current());
@@ -963,8 +982,11 @@ mod tests {
             "[a-z0-9 ']{0,6}".prop_map(Expr::Str),
             name.prop_map(Expr::Ref),
             Just(Expr::Current),
-            name.prop_filter("keyword", |n| !matches!(n.as_str(), "and" | "or" | "div" | "mod"))
-                .prop_map(Expr::Field),
+            name.prop_filter("keyword", |n| !matches!(
+                n.as_str(),
+                "and" | "or" | "div" | "mod"
+            ))
+            .prop_map(Expr::Field),
         ];
         leaf.prop_recursive(5, 48, 4, |inner| {
             let ops = prop::sample::select(vec![
@@ -984,11 +1006,16 @@ mod tests {
             ]);
             prop_oneof![
                 inner.clone().prop_map(|e| Expr::Neg(Box::new(e))),
-                (ops, inner.clone(), inner.clone())
-                    .prop_map(|(op, l, r)| Expr::Binary(op, Box::new(l), Box::new(r))),
+                (ops, inner.clone(), inner.clone()).prop_map(|(op, l, r)| Expr::Binary(
+                    op,
+                    Box::new(l),
+                    Box::new(r)
+                )),
                 (inner.clone(), "[a-z]{1,3}")
                     .prop_map(|(a, s)| Expr::Call(Func::Selected, vec![a, Expr::Str(s)])),
-                inner.clone().prop_map(|a| Expr::Call(Func::CountSelected, vec![a])),
+                inner
+                    .clone()
+                    .prop_map(|a| Expr::Call(Func::CountSelected, vec![a])),
                 inner.prop_map(|a| Expr::Call(Func::Not, vec![a])),
                 Just(Expr::Call(Func::True, vec![])),
             ]

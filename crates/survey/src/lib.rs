@@ -29,6 +29,7 @@ pub mod stats;
 pub mod synth;
 
 pub use definition::{Definition, DefinitionError, DefinitionErrors, Lang};
+pub use report::{Audience, Report, ReportConfig, analyse};
 
 pub use runtime::{Answer, Answers, FieldError};
 pub use stats::{Channel, Population, Response};
@@ -57,7 +58,10 @@ mod tests {
             Ok(d) => d,
             Err(e) => panic!("{e}"),
         };
-        assert_eq!(d.settings.form_title, "Veilig Buitengebied — bewonersenquête");
+        assert_eq!(
+            d.settings.form_title,
+            "Veilig Buitengebied — bewonersenquête"
+        );
         assert_eq!(d.languages, vec![Lang::Nl, Lang::En]);
         for i in 1..=29 {
             let name = format!("q{i:02}");
@@ -76,6 +80,9 @@ mod tests {
         assert_eq!(d.pages().len(), 7);
         assert!(d.groups.iter().filter(|g| g.grid.is_some()).count() == 2);
         assert!(matches!(d.outline[0], Node::Group(_)));
-        assert!(matches!(d.question("q29").map(|q| &q.kind), Some(QuestionType::Text)));
+        assert!(matches!(
+            d.question("q29").map(|q| &q.kind),
+            Some(QuestionType::Text)
+        ));
     }
 }

@@ -123,7 +123,9 @@ impl FieldError {
         }
         match &self.kind {
             FieldErrorKind::Required => "Please answer this question.".into(),
-            FieldErrorKind::NotAnInteger => "Enter a whole number, without a point or comma.".into(),
+            FieldErrorKind::NotAnInteger => {
+                "Enter a whole number, without a point or comma.".into()
+            }
             FieldErrorKind::NotADate => "Enter a date as yyyy-mm-dd.".into(),
             FieldErrorKind::WrongType => "This answer does not fit the question.".into(),
             FieldErrorKind::UnknownChoice(c) => format!("'{c}' is not a choice of this question."),
@@ -267,7 +269,11 @@ impl Definition {
         let q = self
             .question(name)
             .ok_or_else(|| FieldError::new(name, FieldErrorKind::UnknownQuestion))?;
-        let values: Vec<&str> = raw.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+        let values: Vec<&str> = raw
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
         if values.is_empty() {
             return Ok(None);
         }
@@ -333,10 +339,10 @@ impl Definition {
             }
         }
         for (i, q) in self.questions.iter().enumerate() {
-            if shown[i] {
-                if let Some(e) = self.check_question(q, answers, &shown) {
-                    errors.push(e);
-                }
+            if shown[i]
+                && let Some(e) = self.check_question(q, answers, &shown)
+            {
+                errors.push(e);
             }
         }
         errors
@@ -356,7 +362,12 @@ impl Definition {
         errors
     }
 
-    fn check_question(&self, q: &Question, answers: &Answers, shown: &[bool]) -> Option<FieldError> {
+    fn check_question(
+        &self,
+        q: &Question,
+        answers: &Answers,
+        shown: &[bool],
+    ) -> Option<FieldError> {
         let env = |current| AnswerEnv {
             def: self,
             answers,
@@ -418,12 +429,21 @@ impl Definition {
         if let Some(c) = &q.constraint
             && !c.eval_bool(&env(Some(answer)))
         {
-            return Some(with_custom(FieldErrorKind::Constraint, &q.constraint_message));
+            return Some(with_custom(
+                FieldErrorKind::Constraint,
+                &q.constraint_message,
+            ));
         }
         None
     }
 
-    fn check_choice(&self, q: &Question, c: &str, answers: &Answers, shown: &[bool]) -> Option<FieldError> {
+    fn check_choice(
+        &self,
+        q: &Question,
+        c: &str,
+        answers: &Answers,
+        shown: &[bool],
+    ) -> Option<FieldError> {
         let choice = self.choices_of(q).iter().find(|x| x.name == c);
         let ok = match (choice, &q.choice_filter) {
             (None, _) => false,
@@ -501,10 +521,12 @@ impl Definition {
         for item in &page.items {
             match item {
                 PageItem::Question(i) => out.push(*i),
-                PageItem::Grid(g) => out.extend(self.groups[*g].children.iter().filter_map(|n| match n {
-                    Node::Question(i) => Some(*i),
-                    Node::Group(_) => None,
-                })),
+                PageItem::Grid(g) => {
+                    out.extend(self.groups[*g].children.iter().filter_map(|n| match n {
+                        Node::Question(i) => Some(*i),
+                        Node::Group(_) => None,
+                    }))
+                }
             }
         }
         out
@@ -625,19 +647,36 @@ name = "nooit"
     }
 
     fn answers(pairs: &[(&str, Answer)]) -> Answers {
-        pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
     fn skip_logic_hides_and_clears() {
         let d = def();
-        let a = answers(&[("a", Answer::Choice("nee".into())), ("n", Answer::Integer(5))]);
-        let names: Vec<_> = d.visible_questions(&a).iter().map(|q| q.name.as_str()).collect();
+        let a = answers(&[
+            ("a", Answer::Choice("nee".into())),
+            ("n", Answer::Integer(5)),
+        ]);
+        let names: Vec<_> = d
+            .visible_questions(&a)
+            .iter()
+            .map(|q| q.name.as_str())
+            .collect();
         assert_eq!(names, vec!["a", "g_a", "d"]);
         // n is hidden, so t (relevant on n) is hidden too
         assert!(!d.clean(&a).contains_key("n"));
-        let a = answers(&[("a", Answer::Choice("ja".into())), ("n", Answer::Integer(5))]);
-        let names: Vec<_> = d.visible_questions(&a).iter().map(|q| q.name.as_str()).collect();
+        let a = answers(&[
+            ("a", Answer::Choice("ja".into())),
+            ("n", Answer::Integer(5)),
+        ]);
+        let names: Vec<_> = d
+            .visible_questions(&a)
+            .iter()
+            .map(|q| q.name.as_str())
+            .collect();
         assert_eq!(names, vec!["a", "n", "k", "g_a", "d", "t"]);
     }
 
@@ -658,7 +697,10 @@ name = "nooit"
             ("zz", Answer::Text("x".into())),
         ]);
         let e = d.validate(&a);
-        let got: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.kind.clone())).collect();
+        let got: Vec<_> = e
+            .iter()
+            .map(|e| (e.field.as_str(), e.kind.clone()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -677,7 +719,10 @@ name = "nooit"
         let ok = answers(&[
             ("a", Answer::Choice("ja".into())),
             ("n", Answer::Integer(7)),
-            ("k", Answer::Choices(vec!["bijeenkomst".into(), "brief".into()])),
+            (
+                "k",
+                Answer::Choices(vec!["bijeenkomst".into(), "brief".into()]),
+            ),
             ("d", Answer::Date("2026-02-28".into())),
         ]);
         assert!(d.validate(&ok).is_empty());
@@ -709,8 +754,15 @@ name = "nooit"
     fn choice_filter_and_pages() {
         let d = def();
         let q = d.question("k").unwrap_or_else(|| panic!("k"));
-        let a = answers(&[("a", Answer::Choice("ja".into())), ("n", Answer::Integer(2))]);
-        let names: Vec<_> = d.visible_choices(q, &a).iter().map(|c| c.name.as_str()).collect();
+        let a = answers(&[
+            ("a", Answer::Choice("ja".into())),
+            ("n", Answer::Integer(2)),
+        ]);
+        let names: Vec<_> = d
+            .visible_choices(q, &a)
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
         assert_eq!(names, vec!["brief"]);
         let pages = d.pages();
         assert_eq!(pages.len(), 4);

@@ -101,7 +101,7 @@ pub fn normal_quantile(p: f64) -> f64 {
         3.754_408_661_907_416,
     ];
     let low = 0.02425;
-    let x = if p < low {
+    if p < low {
         let q = (-2.0 * p.ln()).sqrt();
         (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
@@ -114,8 +114,7 @@ pub fn normal_quantile(p: f64) -> f64 {
         let q = (-2.0 * (1.0 - p).ln()).sqrt();
         -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    };
-    x
+    }
 }
 
 /// z for a two-sided interval at level 1 − alpha (1.959964 for 0.05).
@@ -182,7 +181,11 @@ pub fn wilson(alpha: f64, f: u64, n: u64) -> Interval {
 pub fn share(f: u64, n: u64, population: u64) -> Interval {
     let adj = adjusted_wald_fpc(0.05, f, n, population);
     Interval {
-        estimate: if n == 0 { f64::NAN } else { f as f64 / n as f64 },
+        estimate: if n == 0 {
+            f64::NAN
+        } else {
+            f as f64 / n as f64
+        },
         ..adj
     }
 }
@@ -255,8 +258,12 @@ pub fn count_all(def: &Definition, responses: &[Response]) -> Vec<Counts> {
     }
     for r in responses {
         for (qi, q) in def.questions.iter().enumerate() {
-            let Some((ci, idx)) = &lookup[qi] else { continue };
-            let Some(a) = r.answers.get(&q.name) else { continue };
+            let Some((ci, idx)) = &lookup[qi] else {
+                continue;
+            };
+            let Some(a) = r.answers.get(&q.name) else {
+                continue;
+            };
             let c = &mut out[*ci];
             match a {
                 Answer::Choice(x) => {
@@ -373,7 +380,11 @@ pub fn crosstab(
         if !matches!(question.kind, QuestionType::SelectOne(_)) {
             return Err(StatsError::NotSelectOne(q.to_string()));
         }
-        Ok(def.choices_of(question).iter().map(|c| c.name.clone()).collect())
+        Ok(def
+            .choices_of(question)
+            .iter()
+            .map(|c| c.name.clone())
+            .collect())
     };
     let rows = names(row_q)?;
     let cols = names(col_q)?;
@@ -454,17 +465,18 @@ pub struct MetricValue {
 /// The three indicators of survey.md §D for the default survey, plus the
 /// figures the default rules use.
 pub fn default_metrics() -> Vec<Metric> {
-    let share = |id: &str, nl: &str, en: &str, q: &str, yes: &[&str], ex: &[&str], headline| Metric {
-        id: id.into(),
-        label_nl: nl.into(),
-        label_en: en.into(),
-        kind: MetricKind::Share {
-            question: q.into(),
-            yes: yes.iter().map(|s| s.to_string()).collect(),
-            exclude: ex.iter().map(|s| s.to_string()).collect(),
-        },
-        headline,
-    };
+    let share =
+        |id: &str, nl: &str, en: &str, q: &str, yes: &[&str], ex: &[&str], headline| Metric {
+            id: id.into(),
+            label_nl: nl.into(),
+            label_en: en.into(),
+            kind: MetricKind::Share {
+                question: q.into(),
+                yes: yes.iter().map(|s| s.to_string()).collect(),
+                exclude: ex.iter().map(|s| s.to_string()).collect(),
+            },
+            headline,
+        };
     vec![
         share(
             "benaderd",
@@ -599,9 +611,9 @@ pub fn default_metrics() -> Vec<Metric> {
 }
 
 /// Computes a metric; `None` if its question does not exist in `def`.
-pub fn compute_metric(
+pub fn compute_metric<'a>(
     def: &Definition,
-    responses: &[Response],
+    responses: impl IntoIterator<Item = &'a Response>,
     population: u64,
     metric: &Metric,
 ) -> Option<MetricValue> {
@@ -614,7 +626,9 @@ pub fn compute_metric(
             def.question(question)?;
             let (mut base, mut count) = (0u64, 0u64);
             for r in responses {
-                let Some(a) = r.answers.get(question) else { continue };
+                let Some(a) = r.answers.get(question) else {
+                    continue;
+                };
                 let answered = match a {
                     Answer::Choice(c) => !exclude.contains(c),
                     Answer::Choices(cs) => {
@@ -662,9 +676,18 @@ pub fn compute_metric(
                 if cs.is_empty() {
                     continue;
                 }
-                let ticked = |k: &String| cs.iter().filter(|c| kind_of(c) == Some(k)).count() as f64;
-                let a = if n_real > 0.0 { ticked(real) / n_real } else { 0.0 };
-                let b = if n_dis > 0.0 { ticked(distractor) / n_dis } else { 0.0 };
+                let ticked =
+                    |k: &String| cs.iter().filter(|c| kind_of(c) == Some(k)).count() as f64;
+                let a = if n_real > 0.0 {
+                    ticked(real) / n_real
+                } else {
+                    0.0
+                };
+                let b = if n_dis > 0.0 {
+                    ticked(distractor) / n_dis
+                } else {
+                    0.0
+                };
                 scores.push(a - b);
             }
             (scores.len() as u64, None, mean_fpc(&scores, population))
@@ -714,7 +737,10 @@ mod tests {
         assert!(close(i.lower, 0.124, 5e-4) && close(i.upper, 0.176, 5e-4));
         // Wilson without FPC: [12.4 %, 18.1 %]
         let w = wilson(0.05, 90, 600);
-        assert!(close(w.lower, 0.124, 5e-4) && close(w.upper, 0.181, 5e-4), "{w:?}");
+        assert!(
+            close(w.lower, 0.124, 5e-4) && close(w.upper, 0.181, 5e-4),
+            "{w:?}"
+        );
         // Worst case p = 0.5: ±3.58 pp with FPC, ±4.00 pp without.
         let h = wald_fpc(0.05, 300, 600, 3000);
         assert!(close(Z95 * h.se, 0.0358, 5e-5), "{h:?}");
