@@ -230,6 +230,7 @@ pub async fn run(
         &m.code,
         bz_domain::scan::AreaKind::Buitengebied,
         today,
+        &bz_domain::indicators::IndicatorSet::v1(),
         time::OffsetDateTime::now_utc().unix_timestamp() * 1000,
     )
     .await

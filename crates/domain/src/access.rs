@@ -56,6 +56,10 @@ pub enum Action {
     RunScan,
     /// Record a human decision on a scored address.
     DecideScan,
+    /// See the indicator sets of the gebiedsscan, their versions and approvals.
+    ViewIndicatorSets,
+    /// Create a new version of an indicator set and approve another's draft (four eyes).
+    ManageIndicatorSets,
 }
 
 impl Action {
@@ -73,6 +77,8 @@ impl Action {
         Action::ViewScanResults,
         Action::RunScan,
         Action::DecideScan,
+        Action::ViewIndicatorSets,
+        Action::ManageIndicatorSets,
     ];
 }
 
@@ -125,6 +131,9 @@ pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>
         // and enforcement staff; partners and coaches see aggregates only.
         Action::ViewScanResults => s.has_any(&[Analist, Aov, Toezichthouder]),
         Action::RunScan | Action::DecideScan => s.has_any(&[Analist, Aov]),
+        // The roles that run scans choose a set; those who configure or approve see them too.
+        Action::ViewIndicatorSets => s.has_any(&[Analist, Aov, Beheerder]),
+        Action::ManageIndicatorSets => s.has_any(&[Analist, Beheerder]),
     };
     if !allowed {
         return Err(Denial::Forbidden);
@@ -253,6 +262,25 @@ mod tests {
             ),
             Ok(())
         );
+    }
+
+    #[test]
+    fn indicator_sets_are_managed_by_analists_and_beheerders() {
+        for r in Role::ALL {
+            let s = subject(&[*r]);
+            let view = decide(Some(&s), Action::ViewIndicatorSets, &Resource::Any).is_ok();
+            let manage = decide(Some(&s), Action::ManageIndicatorSets, &Resource::Any).is_ok();
+            assert_eq!(
+                view,
+                matches!(r, Role::Analist | Role::Aov | Role::Beheerder),
+                "{r:?}"
+            );
+            assert_eq!(
+                manage,
+                matches!(r, Role::Analist | Role::Beheerder),
+                "{r:?}"
+            );
+        }
     }
 
     #[test]

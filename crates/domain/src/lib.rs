@@ -8,6 +8,7 @@ pub mod access;
 pub mod algorithm_register;
 pub mod audit;
 pub mod identity;
+pub mod indicators;
 pub mod scan;
 pub mod session;
 pub mod throttle;

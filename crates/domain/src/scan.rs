@@ -232,6 +232,11 @@ pub struct BiasReport {
 }
 
 pub fn bias_report(scored: &[Scored]) -> BiasReport {
+    bias_report_with(scored, HOOG_FROM, MIDDEN_FROM)
+}
+
+/// The bias report for an indicator set with its own class cut-offs.
+pub fn bias_report_with(scored: &[Scored], hoog_from: f64, midden_from: f64) -> BiasReport {
     let mut groups: Vec<GroupShare> = (1..=5)
         .map(|g| GroupShare {
             group: g.to_string(),
@@ -243,15 +248,15 @@ pub fn bias_report(scored: &[Scored]) -> BiasReport {
     for s in scored {
         let g = &mut groups[usize::from(stedelijkheid(s.oad)) - 1];
         g.addresses += 1;
-        if s.score >= HOOG_FROM {
+        if s.score >= hoog_from {
             g.hoog += 1;
             hoog_total += 1;
             for (i, c) in s.contributions.iter().enumerate() {
-                if s.score - c < HOOG_FROM {
+                if s.score - c < hoog_from {
                     depends[i] += 1;
                 }
             }
-        } else if s.score >= MIDDEN_FROM {
+        } else if s.score >= midden_from {
             g.midden += 1;
         }
     }

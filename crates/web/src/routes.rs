@@ -202,6 +202,36 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         r(
             g.clone(),
+            "/gebiedsscan/indicatorsets",
+            ViewIndicatorSets,
+            get(indicators::list),
+        ),
+        r(
+            g.clone(),
+            "/gebiedsscan/indicatorsets/nieuw",
+            ManageIndicatorSets,
+            get(indicators::new_form),
+        ),
+        r(
+            p.clone(),
+            "/gebiedsscan/indicatorsets/nieuw",
+            ManageIndicatorSets,
+            post(indicators::create),
+        ),
+        r(
+            g.clone(),
+            "/gebiedsscan/indicatorsets/{key}/{version}",
+            ViewIndicatorSets,
+            get(indicators::show),
+        ),
+        r(
+            p.clone(),
+            "/gebiedsscan/indicatorsets/{key}/{version}/goedkeuren",
+            ManageIndicatorSets,
+            post(indicators::approve),
+        ),
+        r(
+            g.clone(),
             "/algoritmeregister",
             ViewPublic,
             get(scan::algorithm_register),

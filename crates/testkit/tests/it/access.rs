@@ -51,6 +51,14 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         | ("GET", "/gebiedsscan/{run}/export.geojson") => {
             Who::Roles(&[Analist, Aov, Toezichthouder])
         }
+        ("GET", "/gebiedsscan/indicatorsets")
+        | ("GET", "/gebiedsscan/indicatorsets/{key}/{version}") => {
+            Who::Roles(&[Analist, Aov, Beheerder])
+        }
+        ("GET" | "POST", "/gebiedsscan/indicatorsets/nieuw")
+        | ("POST", "/gebiedsscan/indicatorsets/{key}/{version}/goedkeuren") => {
+            Who::Roles(&[Analist, Beheerder])
+        }
         ("GET", "/algoritmeregister") | ("GET", "/api/v1/algoritmeregister") => Who::Public,
         ("GET", "/kaart")
         | ("GET", "/gemeente/{code}")
@@ -74,6 +82,8 @@ fn concrete(path: &str) -> String {
         .replace("{run}", "00000000-0000-7000-8000-000000000000")
         .replace("{address}", "0000000000000000")
         .replace("{code}", "GM0000")
+        .replace("{key}", "gebiedsscan-v1")
+        .replace("{version}", "1")
         .replace("{z}", "10")
         .replace("{x}", "527")
         .replace("{y}", "337")

@@ -15,7 +15,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use bz_domain::access::{self, Action, Resource};
 use bz_domain::audit::Outcome;
-use bz_domain::scan::{AreaKind, Decision, INDICATORS_V1, contributions};
+use bz_domain::indicators::{IndicatorSet, describe_scaling, fmt_num};
+use bz_domain::scan::{AreaKind, Decision};
 use bz_store::audit::NewEntry;
 use bz_store::scan::{DecisionRow, ResultWithAddress, RunRow};
 use serde::Deserialize;
@@ -36,6 +37,9 @@ struct ListPage {
     may_run: bool,
     today: String,
     errors: Vec<FieldError>,
+    /// Approved indicator sets to choose from: (`key@version`, label); the default first.
+    sets: Vec<(String, String)>,
+    may_view_sets: bool,
 }
 
 impl ListPage {
@@ -83,6 +87,14 @@ async fn list_page(
         may_run: allowed(ctx, Action::RunScan),
         today: st.clock.today().to_string(),
         errors,
+        sets: st
+            .store
+            .approved_indicator_sets()
+            .await?
+            .iter()
+            .map(|s| (s.reference(), format!("{} ({})", s.name, s.reference())))
+            .collect(),
+        may_view_sets: allowed(ctx, Action::ViewIndicatorSets),
     })
 }
 
@@ -101,6 +113,18 @@ pub struct StartForm {
     kind: String,
     #[serde(default)]
     peildatum: String,
+    /// `key@version` of an approved indicator set; empty for the default (spec v1).
+    #[serde(default)]
+    indicator_set: String,
+}
+
+/// An approved indicator set by reference (`key@version`); empty means the default.
+pub(crate) async fn chosen_set(st: &AppState, reference: &str) -> Option<IndicatorSet> {
+    if reference.trim().is_empty() {
+        return Some(IndicatorSet::v1());
+    }
+    let (key, version) = bz_domain::indicators::parse_reference(reference.trim())?;
+    st.store.approved_indicator_set(&key, version).await.ok()
 }
 
 pub async fn start(
@@ -135,14 +159,33 @@ pub async fn start(
             message: ctx.t("err.bad_date"),
         });
     }
-    if let (true, Some(kind), Some(peildatum)) = (errors.is_empty(), kind, peildatum) {
+    let set = chosen_set(&st, &f.indicator_set).await;
+    if set.is_none() {
+        errors.push(FieldError {
+            field: "indicator_set".into(),
+            message: ctx.t("err.unknown_value"),
+        });
+    }
+    if let (true, Some(kind), Some(peildatum), Some(set)) =
+        (errors.is_empty(), kind, peildatum, set)
+    {
         let who = Starter {
             user_id: &s.user_id,
             username: &s.username,
             org_id: &s.org_id,
         };
         // A new run changes the map: its cached tiles are dropped when it lands.
-        match scanrun::run(&st.store, who, &f.area, kind, peildatum, st.clock.now_ms()).await {
+        match scanrun::run(
+            &st.store,
+            who,
+            &f.area,
+            kind,
+            peildatum,
+            &set,
+            st.clock.now_ms(),
+        )
+        .await
+        {
             Ok(id) => {
                 st.tiles.invalidate();
                 return Ok(Redirect::to(&format!("/gebiedsscan/{id}")).into_response());
@@ -368,10 +411,6 @@ impl AddressPage {
     }
 }
 
-fn yes_no(lang: i18n::Lang, b: bool) -> String {
-    i18n::tr(lang, if b { "common.yes" } else { "common.no" })
-}
-
 async fn address_page(
     st: &AppState,
     ctx: &Ctx,
@@ -400,33 +439,9 @@ async fn address_page(
         )
         .await?;
     let x = &r.result;
-    let c = contributions(
-        x.incidenten_1km_5j as u32,
-        x.signalen_500m_2j as u32,
-        x.isolatie_m,
-        x.agrarisch_gestopt,
-        x.groot_bedrijfspand,
-        x.buiten_gebruik,
-    );
-    let values = [
-        x.incidenten_1km_5j.to_string(),
-        x.signalen_500m_2j.to_string(),
-        format!("{:.0} m", x.isolatie_m),
-        yes_no(ctx.lang, x.agrarisch_gestopt),
-        yes_no(ctx.lang, x.groot_bedrijfspand),
-        yes_no(ctx.lang, x.buiten_gebruik),
-    ];
-    let terms = INDICATORS_V1
-        .iter()
-        .zip(values)
-        .zip(c)
-        .map(|((ind, value), contrib)| Term {
-            name: ctx.t(&format!("indicator.{}", ind.name)),
-            value,
-            weight: format!("{:.2}", ind.weight),
-            contribution: format!("{contrib:.3}"),
-        })
-        .collect();
+    // The explanation with the run's own indicator set (weights, caps, contributions).
+    let set = crate::pages::indicators::set_of_run(st, &run).await?;
+    let terms = crate::pages::indicators::terms(ctx.lang, &set, &scanrun::raw_values(x));
     // The source data behind the indicators, with the scan's own windows.
     let peildatum = bz_scan::io::parse_date(&run.peildatum)
         .ok_or_else(|| AppError::Internal(format!("run {}: bad peildatum", run.id)))?;
@@ -555,22 +570,50 @@ pub async fn decide(
 struct AlgorithmPage {
     page: PageCtx,
     indicators: Vec<Term>,
+    /// The class cut-offs of the described set, in words.
+    classes: String,
 }
 
-/// The algorithm register entry of the gebiedsscan (public).
-pub async fn algorithm_register(Extension(ctx): Extension<Ctx>) -> Result<Response, AppError> {
-    let indicators = INDICATORS_V1
-        .iter()
-        .map(|i| Term {
-            name: ctx.t(&format!("indicator.{}", i.name)),
-            value: ctx.t(&format!("indicator.{}.definition", i.name)),
-            weight: format!("{:.2}", i.weight),
-            contribution: i.scaling.to_string(),
+/// The class cut-offs of a set, in words (Dutch decimal comma in Dutch).
+fn classes_text(lang: i18n::Lang, set: &IndicatorSet) -> String {
+    let n = |x: f64| {
+        let s = fmt_num(x);
+        if lang == i18n::Lang::Nl {
+            s.replace('.', ",")
+        } else {
+            s
+        }
+    };
+    i18n::tr_args(
+        lang,
+        "indicatorset.classes",
+        &[
+            ("hoog", &n(set.cutoffs.hoog)),
+            ("midden", &n(set.cutoffs.midden)),
+            ("set", &set.reference()),
+        ],
+    )
+}
+
+/// The algorithm register entry of the gebiedsscan (public): the latest approved indicator set.
+pub async fn algorithm_register(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+) -> Result<Response, AppError> {
+    let set = st.store.latest_approved_indicator_set().await?;
+    let indicators = set
+        .enabled()
+        .map(|c| Term {
+            name: ctx.t(&format!("indicator.{}", c.indicator.name())),
+            value: ctx.t(&format!("indicator.{}.definition", c.indicator.name())),
+            weight: format!("{:.2}", c.weight),
+            contribution: describe_scaling(c.scaling),
         })
         .collect();
     html(&AlgorithmPage {
         page: ctx.page("algorithm.title"),
         indicators,
+        classes: classes_text(ctx.lang, &set),
     })
 }
 
@@ -578,20 +621,24 @@ pub async fn algorithm_register(Extension(ctx): Extension<Ctx>) -> Result<Respon
 pub fn register_entry(
     organization: &str,
     contact: &str,
+    set: &IndicatorSet,
 ) -> bz_domain::algorithm_register::AlgorithmIn {
     use bz_domain::algorithm_register::{AlgorithmIn, STANDARD_VERSION};
     let nl = |k: &str| i18n::tr(i18n::Lang::Nl, k);
-    let indicators: String = INDICATORS_V1
-        .iter()
-        .map(|i| {
+    let indicators: String = set
+        .enabled()
+        .map(|c| {
+            let name = c.indicator.name();
             format!(
-                "<li>{} (gewicht {:.2}): {}</li>",
-                nl(&format!("indicator.{}", i.name)),
-                i.weight,
-                nl(&format!("indicator.{}.definition", i.name))
+                "<li>{} (gewicht {:.2}, {}): {}</li>",
+                nl(&format!("indicator.{name}")),
+                c.weight,
+                describe_scaling(c.scaling).replace("0 or 1", "0 of 1"),
+                nl(&format!("indicator.{name}.definition"))
             )
         })
         .collect();
+    let count = set.enabled().count();
     AlgorithmIn {
         name: "Gebiedsscan kwetsbare locaties buitengebied".into(),
         description_short: "Deze scan combineert adres-, bedrijfs- en partnergegevens tot een indicatie van plekken in het buitengebied die kwetsbaar kunnen zijn voor drugscriminaliteit. Een medewerker beslist daarna of een gesprek, een coach of een gezamenlijke controle zinvol is.".into(),
@@ -607,11 +654,16 @@ pub fn register_entry(
         risks: format!("<p>{}</p>", nl("algorithm.risks_value")),
         lawful_basis: format!("<p>{}</p>", nl("algorithm.legal_value")),
         source_data: format!("<p>{}</p>", nl("algorithm.data_value")),
-        methods_and_models: format!("<p>Regelgebaseerd, niet zelflerend. Per adres zes indicatoren met vaste gewichten; de score is de gewogen som.</p><ul>{indicators}</ul><p>{}</p>", nl("algorithm.classes")),
+        methods_and_models: format!(
+            "<p>Regelgebaseerd, niet zelflerend. Indicatorenset {} ({}): per adres {count} indicatoren met vaste, goedgekeurde gewichten; de score is de gewogen som.</p><ul>{indicators}</ul><p>{}</p>",
+            set.reference(),
+            set.name,
+            classes_text(i18n::Lang::Nl, set)
+        ),
         provider: "Buitenzicht".into(),
         lang: "nld".into(),
         standard_version: STANDARD_VERSION.into(),
-        source_id: bz_domain::scan::INDICATOR_SET_V1.into(),
+        source_id: set.reference(),
         tags: "buitengebied, ondermijning, drugscriminaliteit, gebiedsscan".into(),
     }
 }
@@ -628,11 +680,12 @@ pub async fn algorithm_register_json(
     let scheme = if st.config.tls { "https" } else { "http" };
     let contact = format!("{scheme}://{host}/algoritmeregister");
     let mut entries = Vec::new();
+    let set = st.store.latest_approved_indicator_set().await?;
     for o in st.store.organisations().await? {
         if o.org_type != bz_domain::identity::OrgType::Gemeente || !o.active {
             continue;
         }
-        let e = register_entry(&o.name, &contact);
+        let e = register_entry(&o.name, &contact, &set);
         let problems = bz_domain::algorithm_register::validate(&e);
         if !problems.is_empty() {
             return Err(AppError::Internal(format!(
@@ -652,6 +705,7 @@ mod tests {
         let e = super::register_entry(
             "Gemeente Heidewolde",
             "https://buitenzicht.example/algoritmeregister",
+            &bz_domain::indicators::IndicatorSet::v1(),
         );
         assert_eq!(bz_domain::algorithm_register::validate(&e), vec![]);
         assert!(e.methods_and_models.contains("0.30"));

@@ -69,9 +69,12 @@ pub struct StartBody {
     kind: String,
     #[serde(default)]
     peildatum: String,
+    /// `key@version` of an approved indicator set; absent for the default (spec v1).
+    #[serde(default)]
+    indicator_set: String,
 }
 
-/// `POST /api/v1/gebiedsscan`: start a run (`{"area": "GM…", "kind": "buitengebied"|"gemeente", "peildatum": "YYYY-MM-DD"}`).
+/// `POST /api/v1/gebiedsscan`: start a run (`{"area": "GM…", "kind": "buitengebied"|"gemeente", "peildatum": "YYYY-MM-DD", "indicator_set": "key@version"}`; the set is optional).
 pub async fn start(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
@@ -95,7 +98,12 @@ pub async fn start(
     if peildatum.is_none() {
         errors.push(("peildatum", ctx.t("err.bad_date")));
     }
-    let (Some(kind), Some(peildatum), true) = (kind, peildatum, errors.is_empty()) else {
+    let set = crate::pages::scan::chosen_set(&st, &b.indicator_set).await;
+    if set.is_none() {
+        errors.push(("indicator_set", ctx.t("err.unknown_value")));
+    }
+    let (Some(kind), Some(peildatum), Some(set), true) = (kind, peildatum, set, errors.is_empty())
+    else {
         return Ok(field_errors(errors, &ctx));
     };
     let who = Starter {
@@ -103,7 +111,17 @@ pub async fn start(
         username: &s.username,
         org_id: &s.org_id,
     };
-    match scanrun::run(&st.store, who, &b.area, kind, peildatum, st.clock.now_ms()).await {
+    match scanrun::run(
+        &st.store,
+        who,
+        &b.area,
+        kind,
+        peildatum,
+        &set,
+        st.clock.now_ms(),
+    )
+    .await
+    {
         Ok(id) => {
             // A new run changes the map: drop its cached tiles.
             st.tiles.invalidate();

@@ -11,6 +11,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use bz_domain::access::Action;
 use bz_domain::audit::Outcome;
+use bz_domain::indicators::{IndicatorSet, describe_scaling, fmt_num};
 use bz_store::audit::NewEntry;
 use bz_store::scan::{ResultWithAddress, RunRow};
 
@@ -39,7 +40,7 @@ impl Cell {
     }
 }
 
-const HEADER: [&str; 19] = [
+const HEADER: [&str; 26] = [
     "adres_id",
     "straat",
     "huisnummer",
@@ -56,15 +57,24 @@ const HEADER: [&str; 19] = [
     "agrarisch_gestopt",
     "groot_bedrijfspand",
     "buiten_gebruik",
+    "indicatorset",
+    "bijdrage_incidenten_1km_5j",
+    "bijdrage_signalen_500m_2j",
+    "bijdrage_isolatie_m",
+    "bijdrage_agrarisch_gestopt",
+    "bijdrage_groot_bedrijfspand",
+    "bijdrage_buiten_gebruik",
     "score",
     "klasse",
     "laatste_besluit",
 ];
 
-fn row(r: &ResultWithAddress) -> Vec<Cell> {
+/// One address's row; the contributions are those of the run's indicator set.
+fn row(r: &ResultWithAddress, set: &IndicatorSet) -> Vec<Cell> {
     let x = &r.result;
     let b = |v: bool| Cell::Int(i64::from(v));
-    vec![
+    let (_, c, _) = bz_domain::indicators::score(set, &crate::scanrun::raw_values(x));
+    let mut cells = vec![
         Cell::Text(x.address_id.clone()),
         Cell::Text(r.straat.clone()),
         Cell::Int(r.huisnummer),
@@ -81,24 +91,30 @@ fn row(r: &ResultWithAddress) -> Vec<Cell> {
         b(x.agrarisch_gestopt),
         b(x.groot_bedrijfspand),
         b(x.buiten_gebruik),
+        Cell::Text(set.reference()),
+    ];
+    cells.extend(c.iter().map(|v| Cell::Num(*v, 9)));
+    cells.extend([
         Cell::Num(x.score, 9),
         Cell::Text(x.klasse.clone()),
         Cell::Text(r.latest_decision.clone().unwrap_or_default()),
-    ]
+    ]);
+    cells
 }
 
-fn csv(rows: &[ResultWithAddress]) -> Result<Vec<u8>, AppError> {
+fn csv(rows: &[ResultWithAddress], set: &IndicatorSet) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| AppError::Internal(e.to_string());
     w.write_record(HEADER).map_err(err)?;
     for r in rows {
-        w.write_record(row(r).iter().map(Cell::text)).map_err(err)?;
+        w.write_record(row(r, set).iter().map(Cell::text))
+            .map_err(err)?;
     }
     w.into_inner()
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
-fn xlsx(run: &RunRow, rows: &[ResultWithAddress]) -> Result<Vec<u8>, AppError> {
+fn xlsx(run: &RunRow, rows: &[ResultWithAddress], set: &IndicatorSet) -> Result<Vec<u8>, AppError> {
     use rust_xlsxwriter::{Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.to_string());
     let mut wb = Workbook::new();
@@ -111,7 +127,7 @@ fn xlsx(run: &RunRow, rows: &[ResultWithAddress]) -> Result<Vec<u8>, AppError> {
     }
     for (i, r) in rows.iter().enumerate() {
         let rr = i as u32 + 1;
-        for (c, cell) in row(r).into_iter().enumerate() {
+        for (c, cell) in row(r, set).into_iter().enumerate() {
             let c = c as u16;
             match cell {
                 Cell::Text(s) => ws.write_string(rr, c, s).map_err(err)?,
@@ -123,7 +139,7 @@ fn xlsx(run: &RunRow, rows: &[ResultWithAddress]) -> Result<Vec<u8>, AppError> {
     ws.set_freeze_panes(1, 0).map_err(err)?;
     let about = wb.add_worksheet();
     about.set_name("over deze scan").map_err(err)?;
-    let meta = [
+    let mut meta = vec![
         ("scan", run.id.clone()),
         ("gebied", format!("{} ({})", run.area_name, run.area_code)),
         ("soort gebied", run.area_kind.clone()),
@@ -136,6 +152,29 @@ fn xlsx(run: &RunRow, rows: &[ResultWithAddress]) -> Result<Vec<u8>, AppError> {
             "Een score is nooit een vaststelling, alleen een reden om te kijken. Incidenten en signalen beschrijven de omgeving, niet de mensen op een adres.".into(),
         ),
     ];
+    // The set's weights, scales and class cut-offs, so that every score can be recomputed.
+    for c in &set.indicators {
+        meta.push((
+            c.indicator.name(),
+            if c.enabled {
+                format!(
+                    "gewicht {}; {}",
+                    fmt_num(c.weight),
+                    describe_scaling(c.scaling)
+                )
+            } else {
+                "niet gebruikt".into()
+            },
+        ));
+    }
+    meta.push((
+        "klassen",
+        format!(
+            "hoog vanaf {}, midden vanaf {}",
+            fmt_num(set.cutoffs.hoog),
+            fmt_num(set.cutoffs.midden)
+        ),
+    ));
     for (i, (k, v)) in meta.iter().enumerate() {
         about
             .write_string_with_format(i as u32, 0, *k, &bold)
@@ -145,14 +184,18 @@ fn xlsx(run: &RunRow, rows: &[ResultWithAddress]) -> Result<Vec<u8>, AppError> {
     wb.save_to_buffer().map_err(err)
 }
 
-fn geojson(run: &RunRow, rows: &[ResultWithAddress]) -> Result<Vec<u8>, AppError> {
+fn geojson(
+    run: &RunRow,
+    rows: &[ResultWithAddress],
+    set: &IndicatorSet,
+) -> Result<Vec<u8>, AppError> {
     let mut features = Vec::with_capacity(rows.len());
     for r in rows {
         let ll = bz_geo::rd_to_wgs84(bz_geo::RdPoint::new(r.x, r.y))
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let props: serde_json::Map<String, serde_json::Value> = HEADER
             .iter()
-            .zip(row(r))
+            .zip(row(r, set))
             .filter(|(h, _)| **h != "x" && **h != "y")
             .map(|(h, c)| (h.to_string(), c.json()))
             .collect();
@@ -176,6 +219,7 @@ fn geojson(run: &RunRow, rows: &[ResultWithAddress]) -> Result<Vec<u8>, AppError
             "id": run.id,
             "peildatum": run.peildatum,
             "indicatorset": run.indicator_set,
+            "gewichten": set.weights_json(),
             "let_op": "Een score is nooit een vaststelling, alleen een reden om te kijken.",
         },
         "features": features,
@@ -191,13 +235,14 @@ async fn export(
 ) -> Result<Response, AppError> {
     let run = visible_run(&st, &ctx, &id, Action::ViewScanResults).await?;
     let rows = st.store.scan_results(&run.id, None, i64::MAX, 0).await?;
+    let set = crate::pages::indicators::set_of_run(&st, &run).await?;
     let (body, mime) = match format {
         "xlsx" => (
-            xlsx(&run, &rows)?,
+            xlsx(&run, &rows, &set)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
-        "geojson" => (geojson(&run, &rows)?, "application/geo+json"),
-        _ => (csv(&rows)?, "text/csv; charset=utf-8"),
+        "geojson" => (geojson(&run, &rows, &set)?, "application/geo+json"),
+        _ => (csv(&rows, &set)?, "text/csv; charset=utf-8"),
     };
     if let Some(s) = &ctx.subject {
         st.store
