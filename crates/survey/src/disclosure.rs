@@ -264,12 +264,29 @@ fn flags(layout: &Layout, p: &Protection) -> Vec<bool> {
 /// cells and totals alike) and adds secondary suppressions until nothing
 /// suppressed is derivable. `cells` is rows × columns; margins are computed.
 pub fn protect_with(cells: &[Vec<u64>], sensitive: impl Fn(u64) -> bool) -> Protection {
+    protect_cells(cells, sensitive, |_, _| false)
+}
+
+/// Like [`protect_with`], with `extra(row, col)` marking further interior
+/// cells for primary suppression.
+fn protect_cells(
+    cells: &[Vec<u64>],
+    sensitive: impl Fn(u64) -> bool,
+    extra: impl Fn(usize, usize) -> bool,
+) -> Protection {
     let rows = cells.len();
     let cols = cells.first().map_or(0, Vec::len);
     let layout = Layout::new(rows, cols);
     let values = layout.values(cells);
     let eqs = layout.equations();
     let mut sup: Vec<bool> = values.iter().map(|&v| sensitive(v)).collect();
+    for r in 0..rows {
+        for c in 0..cols {
+            if values[layout.cell(r, c)] > 0 && extra(r, c) {
+                sup[layout.cell(r, c)] = true;
+            }
+        }
+    }
     let primary = sup.iter().filter(|&&s| s).count();
     let mut secondary = 0;
     // Totals are the last choice as hiders: they carry the most information.
@@ -315,9 +332,24 @@ pub fn protect_with(cells: &[Vec<u64>], sensitive: impl Fn(u64) -> bool) -> Prot
     }
 }
 
-/// [`protect_with`] using the count threshold of `config`.
+/// [`protect_with`] using the count threshold of `config`, plus the group
+/// attribute rule (§C2 rule 4): in a row or column with fewer than
+/// `config.min_base` respondents, a cell holding the whole row or column
+/// (100 %, all others zero) is suppressed too.
 pub fn protect(cells: &[Vec<u64>], config: &DisclosureConfig) -> Protection {
-    protect_with(cells, |v| config.is_small(v))
+    let row_sum = |r: usize| cells[r].iter().sum::<u64>();
+    let col_sum = |c: usize| cells.iter().map(|row| row[c]).sum::<u64>();
+    let cols = cells.first().map_or(0, Vec::len);
+    protect_cells(
+        cells,
+        |v| config.is_small(v),
+        |r, c| {
+            let v = cells[r][c];
+            let whole_row = cols > 1 && v == row_sum(r) && v < config.min_base;
+            let whole_col = cells.len() > 1 && v == col_sum(c) && v < config.min_base;
+            whole_row || whole_col
+        },
+    )
 }
 
 /// A table as published: values or `x`.
@@ -442,6 +474,21 @@ mod tests {
         let p = protect(&cells, &cfg());
         assert!(p.cells[0][0] && p.row_totals[0]);
         assert!(!derivable(&cells, &p));
+    }
+
+    #[test]
+    fn group_attribute_disclosure_is_prevented() {
+        // Everyone in the second row (12 people) gave the same answer.
+        let cells = vec![vec![40, 35, 50], vec![12, 0, 0], vec![30, 44, 60]];
+        let p = protect(&cells, &cfg());
+        assert!(p.cells[1][0]);
+        assert!(!derivable(&cells, &p));
+        // A one-way table where all 8 respondents chose the same answer.
+        let p = protect(&[vec![8], vec![0], vec![0]], &cfg());
+        assert!(p.cells[0][0] && p.col_totals[0]);
+        // Large groups are fine.
+        let p = protect(&[vec![80], vec![0]], &cfg());
+        assert!(!p.cells[0][0]);
     }
 
     #[test]

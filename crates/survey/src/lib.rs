@@ -16,6 +16,41 @@
 //! * [`reference`]: published national reference figures with sources.
 //! * [`report`]: [`report::analyse`] builds the plain-data report model.
 //! * [`synth`]: a deterministic synthetic response generator and a benchmark.
+//!
+//! A form at run time (the web layer keeps answers per invitation code and
+//! stores the cleaned answers of a completed form as an anonymous response):
+//!
+//! ```
+//! use bz_survey::{default_survey, Answer, Answers, Lang};
+//!
+//! let def = default_survey();
+//! let mut answers = Answers::new();
+//! answers.insert("q12".into(), Answer::Choice("ja5".into()));
+//! // Skip logic: the follow-up questions on being approached are shown.
+//! let shown: Vec<&str> = def.visible_questions(&answers).iter().map(|q| q.name.as_str()).collect();
+//! assert!(shown.contains(&"q13"));
+//! // Validation with messages per field.
+//! let errors = def.validate(&answers);
+//! assert!(errors.iter().any(|e| e.field == "q01" && e.message(Lang::Nl) == "Deze vraag moet u beantwoorden."));
+//! // Raw form input to an answer.
+//! assert_eq!(def.parse_input("q20", &["zeker"]), Ok(Some(Answer::Choice("zeker".into()))));
+//! ```
+//!
+//! The analysis:
+//!
+//! ```
+//! use bz_survey::synth::{synthetic_population, synthetic_responses};
+//! use bz_survey::{analyse, default_survey, Audience, ReportConfig};
+//!
+//! let def = default_survey();
+//! let population = synthetic_population(1000);
+//! let responses = synthetic_responses(&def, &population, 0.3, 1);
+//! let report = analyse(&def, &responses, &population, &ReportConfig::default());
+//! assert_eq!(report.audience, Audience::Published);
+//! assert!(report.open_answers.is_empty());
+//! let json = serde_json::to_string(&report).unwrap_or_default();
+//! assert!(json.contains("meldingsbereidheid"));
+//! ```
 
 pub mod advice;
 pub mod codes;

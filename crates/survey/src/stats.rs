@@ -231,6 +231,14 @@ pub struct Counts {
     pub counts: Vec<u64>,
 }
 
+impl Counts {
+    /// The share of choice `i` among the base with its 95 % interval
+    /// (adjusted Wald with FPC, §C3); `population` is the number invited.
+    pub fn share(&self, i: usize, population: u64) -> Option<Interval> {
+        self.counts.get(i).map(|&f| share(f, self.base, population))
+    }
+}
+
 /// Counts every select question in one pass over the responses.
 pub fn count_all(def: &Definition, responses: &[Response]) -> Vec<Counts> {
     let mut out: Vec<Counts> = Vec::new();
@@ -749,6 +757,93 @@ mod tests {
         // §B3: TwynstraGudde 1/6, n=673 of N=6145: ±2.7 pp with FPC.
         let t = wald_fpc(0.05, 112, 673, 6145);
         assert!(close(Z95 * t.se, 0.027, 1e-3), "{t:?}");
+    }
+
+    #[test]
+    fn counts_and_crosstab() {
+        let def = crate::default_survey();
+        let mk = |q12: &str, q20: &str| {
+            let mut a = Answers::new();
+            a.insert("q12".into(), Answer::Choice(q12.into()));
+            a.insert("q20".into(), Answer::Choice(q20.into()));
+            a.insert(
+                "q26".into(),
+                Answer::Choices(vec!["signalen".into(), "melden".into()]),
+            );
+            Response {
+                answers: a,
+                area: Some("Noord".into()),
+                channel: Channel::Online,
+            }
+        };
+        let rs = vec![
+            mk("ja5", "zeker"),
+            mk("nee", "zeker"),
+            mk("nee", "wn"),
+            mk("wnz", "wn"),
+        ];
+        let counts = count_all(&def, &rs);
+        let q12 = counts.iter().find(|c| c.question == "q12");
+        let q12 = q12.unwrap_or_else(|| panic!("q12"));
+        assert_eq!(q12.base, 4);
+        assert_eq!(q12.counts, vec![1, 0, 2, 0, 1]);
+        let i = q12.share(2, 40).unwrap_or_else(|| panic!("share"));
+        assert!(close(i.estimate, 0.5, 1e-12) && i.lower < 0.5 && i.upper > 0.5);
+        let q26 = counts.iter().find(|c| c.question == "q26");
+        assert_eq!(
+            q26.map(|c| (c.base, c.counts[0], c.counts[2])),
+            Some((4, 4, 4))
+        );
+        let ct = crosstab(&def, &rs, "q12", "q20").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ct.cells[2], vec![1, 0, 0, 0, 1]);
+        assert_eq!(
+            crosstab(&def, &rs, "q12", "q26"),
+            Err(StatsError::NotSelectOne("q26".into()))
+        );
+        let pop = Population {
+            invited: 40,
+            areas: BTreeMap::from([("Noord".to_string(), 10), ("Zuid".to_string(), 30)]),
+        };
+        let rr = response_rate(&pop, &rs);
+        assert!(close(rr.rate, 0.1, 1e-12));
+        assert_eq!((rr.areas[0].responses, rr.areas[1].responses), (4, 0));
+        assert!(close(rr.areas[0].rate, 0.4, 1e-12));
+        let metrics = default_metrics();
+        let benaderd = metrics.iter().find(|m| m.id == "benaderd");
+        let v = compute_metric(&def, &rs, 40, benaderd.unwrap_or_else(|| panic!("m")));
+        // wnz is left out of the base: 1 of 3.
+        assert_eq!(v.map(|v| (v.base, v.count)), Some((3, Some(1))));
+
+        // Knowledge of signs: all real signs = 1, all distractors = -1, "wn" = 0.
+        let q07 = def.question("q07").unwrap_or_else(|| panic!("q07"));
+        let of_kind = |k: &str| -> Vec<String> {
+            def.choices_of(q07)
+                .iter()
+                .filter(|c| c.columns.get("sign").map(String::as_str) == Some(k))
+                .map(|c| c.name.clone())
+                .collect()
+        };
+        let with = |v: Vec<String>| {
+            let mut a = Answers::new();
+            a.insert("q07".into(), Answer::Choices(v));
+            Response {
+                answers: a,
+                area: None,
+                channel: Channel::Paper,
+            }
+        };
+        let rs = vec![
+            with(of_kind("echt")),
+            with(of_kind("afleider")),
+            with(vec!["wn".into()]),
+        ];
+        let kennis = metrics.iter().find(|m| m.id == "kennis_signalen");
+        let v = compute_metric(&def, &rs, 100, kennis.unwrap_or_else(|| panic!("m")));
+        let v = v.unwrap_or_else(|| panic!("value"));
+        assert_eq!(v.base, 3);
+        assert!(close(v.value.estimate, 0.0, 1e-12));
+        let v = compute_metric(&def, &rs[..1], 100, kennis.unwrap_or_else(|| panic!("m")));
+        assert!(v.is_some_and(|v| close(v.value.estimate, 1.0, 1e-12)));
     }
 
     #[test]
