@@ -470,6 +470,26 @@ impl Definition {
             .collect()
     }
 
+    /// Paper double entry: the questions (in form order) whose answers differ
+    /// between two entries of the same paper form, after cleaning both.
+    pub fn differences(&self, first: &Answers, second: &Answers) -> Vec<String> {
+        let (a, b) = (self.clean(first), self.clean(second));
+        let norm = |x: Option<&Answer>| match x {
+            Some(Answer::Choices(c)) => {
+                let mut c = c.clone();
+                c.sort();
+                Some(Answer::Choices(c))
+            }
+            Some(Answer::Text(t)) => Some(Answer::Text(t.trim().to_string())),
+            other => other.cloned(),
+        };
+        self.questions
+            .iter()
+            .filter(|q| norm(a.get(&q.name)) != norm(b.get(&q.name)))
+            .map(|q| q.name.clone())
+            .collect()
+    }
+
     /// The pages of the paged form, in order.
     pub fn pages(&self) -> Vec<Page> {
         let mut pages = Vec::new();
@@ -728,6 +748,28 @@ name = "nooit"
         assert!(d.validate(&ok).is_empty());
         let wrong = answers(&[("a", Answer::Integer(1))]);
         assert_eq!(d.validate(&wrong)[0].kind, FieldErrorKind::WrongType);
+    }
+
+    #[test]
+    fn double_entry_differences() {
+        let d = def();
+        let one = answers(&[
+            ("a", Answer::Choice("ja".into())),
+            ("n", Answer::Integer(7)),
+            (
+                "k",
+                Answer::Choices(vec!["brief".into(), "bijeenkomst".into()]),
+            ),
+        ]);
+        let mut two = one.clone();
+        two.insert(
+            "k".into(),
+            Answer::Choices(vec!["bijeenkomst".into(), "brief".into()]),
+        );
+        assert!(d.differences(&one, &two).is_empty());
+        two.insert("n".into(), Answer::Integer(8));
+        two.insert("d".into(), Answer::Date("2026-01-01".into()));
+        assert_eq!(d.differences(&one, &two), vec!["n", "d"]);
     }
 
     #[test]
