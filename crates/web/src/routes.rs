@@ -73,6 +73,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         r(
             g.clone(),
+            "/gemeente/{code}/pdf",
+            ViewAreaAggregates,
+            get(gemeente::pdf),
+        ),
+        r(
+            g.clone(),
             "/kaart/tabel",
             ViewAreaAggregates,
             get(map::table),

@@ -62,6 +62,7 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         ("GET", "/algoritmeregister") | ("GET", "/api/v1/algoritmeregister") => Who::Public,
         ("GET", "/kaart")
         | ("GET", "/gemeente/{code}")
+        | ("GET", "/gemeente/{code}/pdf")
         | ("GET", "/kaart/tabel")
         | ("GET", "/kaart/tegels/{z}/{x}/{y}")
         | ("GET", "/api/v1/kaart/vierkanten") => Who::AnyUser,

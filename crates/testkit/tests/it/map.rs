@@ -240,6 +240,26 @@ async fn tiles_tables_and_details_follow_the_role() {
         .unwrap();
     assert_eq!(d.status, StatusCode::FORBIDDEN);
 
+    // The municipality at a glance, as a page and as an A4 PDF with the same figures.
+    let g = partner.get(&format!("/gemeente/{GEMEENTE}")).await.unwrap();
+    assert_eq!(g.status, StatusCode::OK);
+    assert!(g.body.contains("Testgemeente") && g.body.contains("incidents-table"));
+    let pdf = partner
+        .http
+        .get(format!("{}/gemeente/{GEMEENTE}/pdf", partner.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    assert_eq!(bz_pdf::page_count(&bytes).unwrap(), 1);
+    let text = bz_pdf::extract_text(&bytes).unwrap();
+    assert!(text.contains("Testgemeente"), "{text}");
+    let other = partner.get("/gemeente/GM0000/pdf").await.unwrap();
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+
     // A period that is not a date is refused with a clear message.
     let bad = analist
         .get("/api/v1/kaart/vierkanten?van=31-12-2024")

@@ -11,7 +11,8 @@ use crate::pages::scan::{allowed, subject_areas};
 use crate::pages::{html, years_before};
 use askama::Template;
 use axum::extract::{Extension, Path, State};
-use axum::response::Response;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use bz_domain::access::{self, Action, Resource};
 use bz_store::area::AreaFigures;
 use bz_store::scan::RunRow;
@@ -95,6 +96,136 @@ pub async fn page(
     Extension(ctx): Extension<Ctx>,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
+    html(&load(&st, &ctx, &code).await?)
+}
+
+/// The same page as an A4 PDF (Typst, fonts embedded).
+pub async fn pdf(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let p = load(&st, &ctx, &code).await?;
+    let t = |k: &str| ctx.t(k);
+    let mut figures = vec![bz_pdf::gemeente::Figure {
+        label: t("home.addresses"),
+        value: p.page.num(&p.figures.addresses),
+    }];
+    if let Some(run) = &p.latest {
+        figures.push(bz_pdf::gemeente::Figure {
+            label: t("gemeente.buitengebied"),
+            value: p.page.num(&run.buitengebied),
+        });
+    }
+    for (k, v) in [
+        ("home.out_of_use", p.figures.addresses_out_of_use),
+        ("home.large_buildings", p.figures.large_business_buildings),
+        ("home.agri_active", p.figures.agri_active),
+        ("home.agri_ended", p.figures.agri_ended),
+    ] {
+        figures.push(bz_pdf::gemeente::Figure {
+            label: t(k),
+            value: p.page.num(&v),
+        });
+    }
+    let report = bz_pdf::gemeente::GemeenteReport {
+        lang: ctx.lang.code().to_string(),
+        title: t("gemeente.title"),
+        name: p.name.clone(),
+        code: p.code.clone(),
+        area_km2: p.area_km2.clone(),
+        generated: p.today.clone(),
+        figures,
+        years: p.years.clone(),
+        incidents: p
+            .kinds
+            .iter()
+            .map(|(kind, counts)| bz_pdf::gemeente::IncidentRow {
+                kind: kind.clone(),
+                counts: counts.clone(),
+            })
+            .collect(),
+        incident_totals: p.per_year.bars.iter().map(|b| b.shown.clone()).collect(),
+        incident_values: p
+            .per_year
+            .bars
+            .iter()
+            .map(|b| b.value.max(0) as u64)
+            .collect(),
+        classes: p
+            .classes
+            .as_ref()
+            .map(|c| {
+                c.bars
+                    .iter()
+                    .map(|b| bz_pdf::gemeente::Bar {
+                        label: b.label.clone(),
+                        value: b.value.max(0) as u64,
+                        shown: b.shown.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        scan_note: match &p.latest {
+            Some(run) => format!(
+                "{} {} ({}), {} {}. {}",
+                t("home.scan_latest"),
+                run.peildatum,
+                t(&format!("scan.kind.{}", run.area_kind)),
+                p.page.num(&run.addresses),
+                t("scan.addresses"),
+                t("map.not_a_finding")
+            ),
+            None => t("scan.no_runs"),
+        },
+        notes: if p.suppress {
+            vec![t("gemeente.suppressed")]
+        } else {
+            Vec::new()
+        },
+        labels: bz_pdf::gemeente::GemeenteLabels {
+            code: t("gemeente.pdf.code"),
+            area: t("gemeente.pdf.area"),
+            figures: t("gemeente.figures"),
+            incidents: t("gemeente.incidents"),
+            chart_incidents: t("gemeente.chart.incidents"),
+            incidents_table: t("gemeente.incidents_table"),
+            kind: t("home.kind"),
+            total: t("gemeente.total"),
+            no_incidents: t("home.no_incidents"),
+            scan: t("gemeente.scan"),
+            chart_classes: t("gemeente.chart.classes"),
+            class: t("map.panel.klasse"),
+            count: t("home.count"),
+            no_scan: t("scan.no_runs"),
+            generated: t("gemeente.pdf.generated"),
+            page_of: t("gemeente.pdf.page_of"),
+        },
+    };
+    let today = st.clock.today();
+    let bytes = tokio::task::spawn_blocking(move || report.render(today))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"buitenzicht-{}-{}.pdf\"",
+        p.code, p.today
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
+
+async fn load(st: &AppState, ctx: &Ctx, code: &str) -> Result<GemeentePage, AppError> {
+    let code = code.to_string();
+    let st = st.clone();
+    let ctx = ctx.clone();
     let areas = subject_areas(&st, &ctx).await?;
     let there = areas.iter().any(|a| a.code == code);
     access::decide(
@@ -200,5 +331,5 @@ pub async fn page(
         today: today.to_string(),
         suppress,
     };
-    html(&p)
+    Ok(p)
 }
