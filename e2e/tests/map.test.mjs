@@ -105,6 +105,7 @@ test("the municipality at a glance, for an AOV'er and a partner", async () => {
     const rows = await page.locator("#incidents-table tbody tr").count();
     assert.ok(rows >= 2, "incidents per kind and a total");
     assert.equal(await page.locator("#classes-table tbody tr").count(), 3);
+    assert.ok((await page.locator("#signals-table tbody tr").count()) >= 1, "the demo's signals per category");
     await noViolations(page, `municipality page (${role})`);
     await page.emulateMedia({ media: "print" });
     saveArtifact(`gemeente-${role}.pdf`, await page.pdf({ format: "A4" }).catch(() => Buffer.from("")));

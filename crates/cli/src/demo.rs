@@ -176,11 +176,31 @@ pub async fn run(
             }
         })
         .collect();
+    // The demo's signals, as a partner (Meld Misdaad Anoniem) would pass them on.
+    let signals: Vec<bz_store::signals::SignalRow> = data
+        .signals
+        .iter()
+        .map(|s| bz_store::signals::SignalRow {
+            id: s.id.clone(),
+            channel: bz_store::signals::CHANNEL_IMPORT.into(),
+            source: "Meld Misdaad Anoniem (demo)".into(),
+            source_org_id: None,
+            category: s.categorie.as_str().into(),
+            state: "nieuw".into(),
+            observed_on: s.datum.to_string(),
+            x: s.x,
+            y: s.y,
+            bag_id: s.adres_id.clone(),
+            gemeente_code: Some(m.code.clone()),
+            description: s.omschrijving.clone(),
+        })
+        .collect();
     let mut tx = store.begin_write().await?;
     bz_store::area::clear_gemeente_data(&mut tx, &m.code).await?;
     bz_store::area::insert_addresses(&mut tx, &addresses, now).await?;
     bz_store::area::insert_businesses(&mut tx, &businesses, now).await?;
     bz_store::area::insert_incidents(&mut tx, &incidents, now).await?;
+    bz_store::signals::upsert_signals(&mut tx, &signals, now).await?;
     bz_store::area::set_meta(&mut tx, "demo_seed", &seed.to_string()).await?;
     tx.commit().await?;
     let stored_secs = started.elapsed().as_secs_f64() - gen_secs;

@@ -250,3 +250,77 @@ pub async fn bag(
     tx.commit().await?;
     Ok((rows.len(), stats))
 }
+
+/// The municipality covering each point (the smallest code on a border).
+async fn covering_gemeenten(store: &Store, points: &[(f64, f64)]) -> Result<Vec<Option<String>>> {
+    let mut gemeenten = Vec::new();
+    for (code, geometry) in store.gemeente_geometries().await? {
+        let polygons =
+            bz_web::scanrun::polygons_of(&geometry).map_err(|e| anyhow::anyhow!("{code}: {e}"))?;
+        gemeenten.push(bz_scan::Municipality {
+            statcode: code,
+            statnaam: String::new(),
+            polygons,
+        });
+    }
+    let polys = bz_scan::municipality_polygons(&gemeenten);
+    Ok(points
+        .iter()
+        .map(|&(x, y)| {
+            let pt = bz_geo::RdPoint { x, y };
+            gemeenten
+                .iter()
+                .zip(&polys)
+                .find(|(_, p)| p.as_ref().is_some_and(|p| p.covers(pt)))
+                .map(|(m, _)| m.statcode.clone())
+        })
+        .collect())
+}
+
+/// Partner signals in the `signalen.csv` format of the gebiedsscan spec
+/// (id, x, y, datum, categorie), from a named source organisation. They count
+/// in the scan's `signalen_500m_2j` and show on the map's signals layer.
+pub async fn signalen(store: &Store, file: &Path, bron: &str) -> Result<usize> {
+    let org = store
+        .organisations()
+        .await?
+        .into_iter()
+        .find(|o| o.name == bron)
+        .with_context(|| format!("import geweigerd: bronorganisatie {bron:?} bestaat niet / import refused: source organisation {bron:?} does not exist"))?;
+    let list = bz_scan::io::read_signals(file).map_err(refused)?;
+    let points: Vec<(f64, f64)> = list.iter().map(|s| (s.x, s.y)).collect();
+    let gemeenten = covering_gemeenten(store, &points).await?;
+    let rows: Vec<bz_store::signals::SignalRow> = list
+        .into_iter()
+        .zip(gemeenten)
+        .map(|(s, gemeente_code)| bz_store::signals::SignalRow {
+            id: s.id,
+            channel: bz_store::signals::CHANNEL_IMPORT.into(),
+            source: org.name.clone(),
+            source_org_id: Some(org.id.clone()),
+            category: s.categorie,
+            state: "nieuw".into(),
+            observed_on: s.datum.to_string(),
+            x: s.x,
+            y: s.y,
+            bag_id: None,
+            gemeente_code,
+            description: String::new(),
+        })
+        .collect();
+    let (secs, ms) = now();
+    let mut tx = store.begin_write().await?;
+    bz_store::signals::upsert_signals(&mut tx, &rows, secs).await?;
+    bz_store::audit::append(
+        &mut tx,
+        entry(
+            "import.signalen",
+            file,
+            format!("{} signalen van {bron}", rows.len()),
+        ),
+        ms,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(rows.len())
+}

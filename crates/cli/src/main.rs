@@ -141,6 +141,13 @@ enum ImportCommand {
         #[arg(long)]
         bewaartermijn_jaren: u8,
     },
+    /// Partner signals in the signalen.csv format (id,x,y,datum,categorie) from a named organisation.
+    Signalen {
+        file: PathBuf,
+        /// Name of the source organisation (must exist).
+        #[arg(long)]
+        bron: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -585,6 +592,13 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open_store(&s).await?;
             let n = import::incidenten(&store, file, bron, grondslag, *bewaartermijn_jaren).await?;
             println!("{n} incidenten geïmporteerd / incidents imported");
+            Ok(())
+        }
+        Command::Import(ImportCommand::Signalen { file, bron }) => {
+            let s = settings(&cli, None)?;
+            let store = open_store(&s).await?;
+            let n = import::signalen(&store, file, bron).await?;
+            println!("{n} signalen geïmporteerd / signals imported");
             Ok(())
         }
         Command::Bench(BenchCommand::Scan {

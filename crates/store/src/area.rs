@@ -107,6 +107,10 @@ pub async fn clear_gemeente_data(tx: &mut WriteTx, code: &str) -> Result<()> {
         .bind(code.to_string())
         .execute(tx.conn())
         .await?;
+    sqlx::query("DELETE FROM signals WHERE gemeente_code = $1")
+        .bind(code.to_string())
+        .execute(tx.conn())
+        .await?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ pub mod map;
 pub mod org;
 pub mod scan;
 pub mod session;
+pub mod signals;
 pub mod sources;
 pub mod user;
 

@@ -32,6 +32,7 @@ pub struct MapSource {
     pub addresses: Vec<(String, f64, f64)>,
     pub results: Vec<MapResult>,
     pub incidents: Vec<MapEvent>,
+    pub signals: Vec<MapEvent>,
 }
 
 impl Store {
@@ -73,6 +74,15 @@ impl Store {
                     kind: r.try_get("kind")?,
                 });
             }
+            for p in self.placed_signals_in(code).await? {
+                s.signals.push(MapEvent {
+                    id: p.id,
+                    x: p.x,
+                    y: p.y,
+                    date: p.observed_on,
+                    kind: p.category,
+                });
+            }
         }
         for run in run_ids {
             let rows = sqlx::query(
@@ -100,12 +110,13 @@ impl Store {
             "SELECT (SELECT COUNT(*) FROM addresses) AS a, (SELECT COALESCE(MAX(updated_at), 0) FROM addresses) AS au, \
              (SELECT COUNT(*) FROM incidents) AS i, (SELECT COALESCE(MAX(imported_at), 0) FROM incidents) AS iu, \
              (SELECT COUNT(*) FROM gemeenten) AS g, (SELECT COALESCE(MAX(imported_at), 0) FROM gemeenten) AS gu, \
-             (SELECT COUNT(*) FROM scan_runs) AS r",
+             (SELECT COUNT(*) FROM scan_runs) AS r, (SELECT COUNT(*) FROM signals) AS s, \
+             (SELECT COALESCE(MAX(received_at), 0) FROM signals) AS su",
         )
         .fetch_one(self.pool())
         .await?;
         let mut parts = Vec::new();
-        for k in ["a", "au", "i", "iu", "g", "gu", "r"] {
+        for k in ["a", "au", "i", "iu", "g", "gu", "r", "s", "su"] {
             parts.push(row.try_get::<i64, _>(k)?.to_string());
         }
         Ok(parts.join("-"))

@@ -126,6 +126,15 @@ pub async fn run(
                 .transpose()?,
         });
     }
+    for s in store.placed_signals().await? {
+        input.signals.push(bz_scan::Signal {
+            datum: date(&s.observed_on, "signal date")?,
+            id: s.id,
+            x: s.x,
+            y: s.y,
+            categorie: s.category,
+        });
+    }
     for i in &src.incidents {
         input.incidents.push(bz_scan::Incident {
             id: i.id.clone(),

@@ -148,6 +148,19 @@ fn build(source: bz_store::map::MapSource) -> Result<TileSet, String> {
             }),
         })
         .collect();
+    let events = |list: &[bz_store::map::MapEvent]| -> Vec<EventIn> {
+        list.iter()
+            .filter_map(|e| {
+                Some(EventIn {
+                    id: e.id.clone(),
+                    rd: RdPoint::new(e.x, e.y),
+                    date: bz_scan::io::parse_date(&e.date)?,
+                    kind: e.kind.clone(),
+                })
+            })
+            .collect()
+    };
+    let signals = events(&source.signals);
     let incidents = source
         .incidents
         .iter()
@@ -164,7 +177,6 @@ fn build(source: bz_store::map::MapSource) -> Result<TileSet, String> {
         municipalities,
         addresses,
         incidents,
-        // The signals capability has no table yet; its layer stays empty until it does.
-        signals: Vec::new(),
+        signals,
     }))
 }

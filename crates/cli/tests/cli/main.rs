@@ -467,6 +467,73 @@ fn registry_imports_are_all_or_nothing_and_update_by_id() {
         ],
     );
     assert!(o.status.success(), "{}", text(&o));
+
+    // Partner signals: a named source, all or nothing, idempotent by id.
+    let sig = input.join("signalen.csv");
+    let n_signals = std::fs::read_to_string(&sig).unwrap().lines().count() - 1;
+    let o = bz(
+        &dir,
+        &[
+            "import",
+            "signalen",
+            sig.to_str().unwrap(),
+            "--bron",
+            "Onbekende Dienst",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("bestaat niet"), "{}", text(&o));
+    let bad = tmp.path().join("signalen-bad.csv");
+    let mut content = std::fs::read_to_string(&sig).unwrap();
+    content.push_str("MLD-X-1,210000,455000,2025-02-30,hennepteelt\n");
+    std::fs::write(&bad, content).unwrap();
+    let o = bz(
+        &dir,
+        &[
+            "import",
+            "signalen",
+            bad.to_str().unwrap(),
+            "--bron",
+            "Politie Eenheid Oost-Nederland (demo)",
+        ],
+    );
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(
+        t.contains("signalen-bad.csv") && t.contains("datum") && t.contains("niets geïmporteerd"),
+        "{t}"
+    );
+    for _ in 0..2 {
+        let o = bz(
+            &dir,
+            &[
+                "import",
+                "signalen",
+                sig.to_str().unwrap(),
+                "--bron",
+                "Politie Eenheid Oost-Nederland (demo)",
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(
+            text(&o).contains(&format!("{n_signals} signalen")),
+            "{}",
+            text(&o)
+        );
+    }
+    let stored = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = bz_store::Store::open(&format!(
+            "sqlite://{}",
+            dir.join("buitenzicht.db").display()
+        ))
+        .await
+        .unwrap();
+        let n = store.placed_signals().await.unwrap().len();
+        store.close().await;
+        n
+    });
+    assert_eq!(stored, n_signals, "re-importing updates by id");
+
     let verify = bz(&dir, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", text(&verify));
 }

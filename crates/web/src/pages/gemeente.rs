@@ -74,11 +74,24 @@ struct GemeentePage {
     since: String,
     today: String,
     suppress: bool,
+    /// Signals per category in the same five years (shown only when there are any).
+    signals: Vec<(String, String)>,
 }
 
 impl GemeentePage {
     fn bar_x(&self) -> i64 {
         190
+    }
+}
+
+/// A category code as a label: `drugsafval_dumping` → `Drugsafval dumping`
+/// (signal categories are free text in gebiedsscan v1).
+fn humanise(code: &str) -> String {
+    let s = code.replace(['_', '-'], " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -316,7 +329,15 @@ async fn load(st: &AppState, ctx: &Ctx, code: &str) -> Result<GemeentePage, AppE
             .collect(),
         )
     });
+    let signals = st
+        .store
+        .signals_by_category(&code, &since)
+        .await?
+        .into_iter()
+        .map(|(cat, n)| (humanise(&cat), shown(ctx.lang, n, suppress)))
+        .collect();
     let p = GemeentePage {
+        signals,
         page: ctx.page("gemeente.title"),
         code: g.code,
         name: g.name,

@@ -386,6 +386,8 @@ struct AddressPage {
     businesses: Vec<bz_store::sources::BusinessSource>,
     incidents: Vec<bz_store::sources::IncidentSource>,
     incident_window: (String, String),
+    signals: Vec<(bz_store::signals::PlacedSignal, f64, String)>,
+    signal_window: (String, String),
     history: Vec<bz_store::area::AddressVersion>,
 }
 
@@ -450,6 +452,11 @@ async fn address_page(
         .store
         .incidents_near(r.x, r.y, 1000.0, &from, &run.peildatum)
         .await?;
+    let signal_from = bz_scan::window_start(peildatum, 2).to_string();
+    let signals = st
+        .store
+        .signals_near(r.x, r.y, 500.0, &signal_from, &run.peildatum)
+        .await?;
     let address_source = st.store.address_source(address_id).await?;
     let businesses = st.store.businesses_at(address_id).await?;
     let history = st.store.address_history(address_id).await?;
@@ -459,6 +466,8 @@ async fn address_page(
         businesses,
         incidents,
         incident_window: (from, run.peildatum.clone()),
+        signals,
+        signal_window: (signal_from, run.peildatum.clone()),
         page: ctx.page("scan.address_title"),
         score: format!("{:.3}", x.score),
         terms,
