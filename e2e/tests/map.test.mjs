@@ -107,6 +107,10 @@ test("the municipality at a glance, for an AOV'er and a partner", async () => {
     assert.equal(await page.locator("#classes-table tbody tr").count(), 3);
     assert.ok((await page.locator("#signals-table tbody tr").count()) >= 1, "the demo's signals per category");
     await noViolations(page, `municipality page (${role})`);
+    const pdf = await page.request.get(`${server.base}${await page.getAttribute("#pdf-link", "href")}`);
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()["content-type"], "application/pdf");
+    assert.equal((await pdf.body()).subarray(0, 4).toString(), "%PDF");
     await page.emulateMedia({ media: "print" });
     saveArtifact(`gemeente-${role}.pdf`, await page.pdf({ format: "A4" }).catch(() => Buffer.from("")));
     await page.context().close();

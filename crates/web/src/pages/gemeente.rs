@@ -141,6 +141,13 @@ pub async fn pdf(
             value: p.page.num(&v),
         });
     }
+    // Signals per category, as key figures (the same rows as the page's table).
+    for (cat, n) in &p.signals {
+        figures.push(bz_pdf::gemeente::Figure {
+            label: format!("{}: {}", t("gemeente.signals"), cat),
+            value: n.clone(),
+        });
+    }
     let report = bz_pdf::gemeente::GemeenteReport {
         lang: ctx.lang.code().to_string(),
         title: t("gemeente.title"),
