@@ -134,27 +134,12 @@ pub async fn incidenten(
         .find(|o| o.name == bron)
         .with_context(|| format!("import geweigerd: bronorganisatie {bron:?} bestaat niet / import refused: source organisation {bron:?} does not exist"))?;
     let list = bz_scan::io::read_incidents(file).map_err(refused)?;
-    // Each incident belongs to the municipality that covers it (smallest code on a border).
-    let mut gemeenten = Vec::new();
-    for (code, geometry) in store.gemeente_geometries().await? {
-        let polygons =
-            bz_web::scanrun::polygons_of(&geometry).map_err(|e| anyhow::anyhow!("{code}: {e}"))?;
-        gemeenten.push(bz_scan::Municipality {
-            statcode: code,
-            statnaam: String::new(),
-            polygons,
-        });
-    }
-    let polys = bz_scan::municipality_polygons(&gemeenten);
+    let points: Vec<(f64, f64)> = list.iter().map(|i| (i.x, i.y)).collect();
+    let gemeenten = covering_gemeenten(store, &points).await?;
     let rows: Vec<IncidentRow> = list
         .into_iter()
-        .map(|i| {
-            let pt = bz_geo::RdPoint { x: i.x, y: i.y };
-            let gemeente_code = gemeenten
-                .iter()
-                .zip(&polys)
-                .find(|(_, p)| p.as_ref().is_some_and(|p| p.covers(pt)))
-                .map(|(m, _)| m.statcode.clone());
+        .zip(gemeenten)
+        .map(|(i, gemeente_code)| {
             let retention = bz_scan::window_start(i.datum, -i32::from(bewaartermijn_jaren));
             IncidentRow {
                 id: i.id,

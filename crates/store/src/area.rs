@@ -114,6 +114,27 @@ pub async fn clear_gemeente_data(tx: &mut WriteTx, code: &str) -> Result<()> {
     Ok(())
 }
 
+/// An address row from a query result; `id_column` names the column that
+/// holds the address id (`id` in `addresses`, `address_id` in the history).
+pub(crate) fn address_row(r: &sqlx::any::AnyRow, id_column: &str) -> Result<AddressRow> {
+    Ok(AddressRow {
+        id: r.try_get(id_column)?,
+        x: r.try_get("x")?,
+        y: r.try_get("y")?,
+        gemeente_code: r.try_get("gemeente_code")?,
+        straat: r.try_get("straat")?,
+        huisnummer: r.try_get("huisnummer")?,
+        huisletter: r.try_get("huisletter")?,
+        postcode: r.try_get("postcode")?,
+        woonplaats: r.try_get("woonplaats")?,
+        gebruiksdoel: r.try_get("gebruiksdoel")?,
+        oppervlakte: r.try_get("oppervlakte")?,
+        bouwjaar: r.try_get("bouwjaar")?,
+        status: r.try_get("status")?,
+        source: r.try_get("source")?,
+    })
+}
+
 /// The fields whose change makes a new version of an address.
 fn same_version(a: &AddressRow, b: &AddressRow) -> bool {
     a.x == b.x
@@ -170,22 +191,7 @@ async fn keep_history(tx: &mut WriteTx, chunk: &[AddressRow], now: i64) -> Resul
         chunk.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut kept = 0;
     for r in &existing {
-        let old = AddressRow {
-            id: r.try_get("id")?,
-            x: r.try_get("x")?,
-            y: r.try_get("y")?,
-            gemeente_code: r.try_get("gemeente_code")?,
-            straat: r.try_get("straat")?,
-            huisnummer: r.try_get("huisnummer")?,
-            huisletter: r.try_get("huisletter")?,
-            postcode: r.try_get("postcode")?,
-            woonplaats: r.try_get("woonplaats")?,
-            gebruiksdoel: r.try_get("gebruiksdoel")?,
-            oppervlakte: r.try_get("oppervlakte")?,
-            bouwjaar: r.try_get("bouwjaar")?,
-            status: r.try_get("status")?,
-            source: r.try_get("source")?,
-        };
+        let old = address_row(r, "id")?;
         let Some(new) = incoming.get(old.id.as_str()) else {
             continue;
         };
@@ -357,22 +363,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(AddressVersion {
-                    row: AddressRow {
-                        id: r.try_get("address_id")?,
-                        x: r.try_get("x")?,
-                        y: r.try_get("y")?,
-                        gemeente_code: r.try_get("gemeente_code")?,
-                        straat: r.try_get("straat")?,
-                        huisnummer: r.try_get("huisnummer")?,
-                        huisletter: r.try_get("huisletter")?,
-                        postcode: r.try_get("postcode")?,
-                        woonplaats: r.try_get("woonplaats")?,
-                        gebruiksdoel: r.try_get("gebruiksdoel")?,
-                        oppervlakte: r.try_get("oppervlakte")?,
-                        bouwjaar: r.try_get("bouwjaar")?,
-                        status: r.try_get("status")?,
-                        source: r.try_get("source")?,
-                    },
+                    row: address_row(r, "address_id")?,
                     valid_from: r.try_get("valid_from")?,
                     valid_until: r.try_get("valid_until")?,
                 })

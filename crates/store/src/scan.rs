@@ -235,22 +235,7 @@ impl Store {
             .await?;
         let mut addresses = Vec::with_capacity(rows.len());
         for r in &rows {
-            addresses.push(crate::area::AddressRow {
-                id: r.try_get("id")?,
-                x: r.try_get("x")?,
-                y: r.try_get("y")?,
-                gemeente_code: r.try_get("gemeente_code")?,
-                straat: r.try_get("straat")?,
-                huisnummer: r.try_get("huisnummer")?,
-                huisletter: r.try_get("huisletter")?,
-                postcode: r.try_get("postcode")?,
-                woonplaats: r.try_get("woonplaats")?,
-                gebruiksdoel: r.try_get("gebruiksdoel")?,
-                oppervlakte: r.try_get("oppervlakte")?,
-                bouwjaar: r.try_get("bouwjaar")?,
-                status: r.try_get("status")?,
-                source: r.try_get("source")?,
-            });
+            addresses.push(crate::area::address_row(r, "id")?);
         }
         let rows = sqlx::query("SELECT * FROM businesses ORDER BY id")
             .fetch_all(self.pool())
