@@ -34,6 +34,11 @@ pub enum Action {
     ViewPublic,
     /// The login steps (password, second factor, enrolment) before a user is known.
     Login,
+    /// Anonymous public forms (answering the survey with an invitation code,
+    /// reporting a signal, following it up with meldcode and secret). No login;
+    /// the guard does not even load a session, so nothing can link the
+    /// submission to a person or account.
+    SubmitAnonymous,
     /// Log out; any logged-in user.
     Logout,
     /// The home page with the organisation's areas and aggregate key figures.
@@ -66,6 +71,7 @@ impl Action {
     pub const ALL: &'static [Action] = &[
         Action::ViewPublic,
         Action::Login,
+        Action::SubmitAnonymous,
         Action::Logout,
         Action::ViewHome,
         Action::ManageOwnAccount,
@@ -108,7 +114,10 @@ pub type Decision = Result<(), Denial>;
 /// Decide whether `subject` may perform `action` on `resource`.
 pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>) -> Decision {
     use Role::*;
-    let public = matches!(action, Action::ViewPublic | Action::Login);
+    let public = matches!(
+        action,
+        Action::ViewPublic | Action::Login | Action::SubmitAnonymous
+    );
     if public {
         return Ok(());
     }
@@ -116,7 +125,7 @@ pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>
         return Err(Denial::Unauthenticated);
     };
     let allowed = match action {
-        Action::ViewPublic | Action::Login => true,
+        Action::ViewPublic | Action::Login | Action::SubmitAnonymous => true,
         Action::Logout
         | Action::ViewHome
         | Action::ManageOwnAccount
@@ -179,7 +188,9 @@ mod tests {
         for a in Action::ALL {
             let d = decide(None, *a, &Resource::Any);
             match a {
-                Action::ViewPublic | Action::Login => assert_eq!(d, Ok(())),
+                Action::ViewPublic | Action::Login | Action::SubmitAnonymous => {
+                    assert_eq!(d, Ok(()))
+                }
                 _ => assert_eq!(d, Err(Denial::Unauthenticated), "{a:?}"),
             }
         }
@@ -313,6 +324,7 @@ mod tests {
                 a,
                 Action::ViewPublic
                     | Action::Login
+                    | Action::SubmitAnonymous
                     | Action::Logout
                     | Action::ViewHome
                     | Action::ManageOwnAccount

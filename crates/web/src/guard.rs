@@ -48,6 +48,16 @@ async fn run(st: AppState, action: Action, req: Request, next: Next) -> Result<R
         org_name: None,
         demo: st.config.demo,
     };
+    // Anonymous public forms never look at a session: a logged-in visitor's
+    // report or answers cannot be linked to the account, and no cookie is set.
+    if action == Action::SubmitAnonymous {
+        if !is_safe(req.method()) && is_cross_site(req.headers()) {
+            return Err(AppError::Forbidden);
+        }
+        let mut req = req;
+        req.extensions_mut().insert(ctx);
+        return Ok(next.run(req).await);
+    }
     if let Some(token) = cookies::session_token(req.headers(), st.config.tls) {
         let id_hash = cookies::hash_token(&token);
         if let Some(s) = st.store.session(&id_hash).await? {
@@ -141,6 +151,29 @@ async fn run(st: AppState, action: Action, req: Request, next: Next) -> Result<R
     Ok(next.run(req).await)
 }
 
+/// CSRF protection for anonymous forms, which have no session to bind a
+/// token to: browsers say where a request comes from (`Sec-Fetch-Site`,
+/// `Origin`); a request from another site is refused. Clients that send
+/// neither (scripts, the benchmark) are not browsers and cannot be forged.
+fn is_cross_site(headers: &axum::http::HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some(o), Some(h)) => {
+            let o = o
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"))
+                .unwrap_or(o);
+            o != h
+        }
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
 fn is_safe(m: &Method) -> bool {
     matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -190,4 +223,38 @@ async fn check_csrf(st: &AppState, ctx: &Ctx, req: Request) -> Result<Request, A
 
 fn too_large() -> AppError {
     AppError::BadRequest(crate::i18n::tr(crate::i18n::Lang::Nl, "error.413.text"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_cross_site;
+    use axum::http::HeaderMap;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().expect("header value"));
+        }
+        h
+    }
+
+    #[test]
+    fn anonymous_forms_refuse_other_sites_only() {
+        assert!(!is_cross_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(!is_cross_site(&headers(&[
+            ("origin", "http://127.0.0.1:8080"),
+            ("host", "127.0.0.1:8080")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:8080")
+        ])));
+        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:8080")])));
+    }
 }
