@@ -116,7 +116,8 @@ enum ImportCommand {
     },
     /// Addresses (BAG verblijfsobjecten) in the adressen.csv format of the gebiedsscan spec.
     Adressen { file: PathBuf },
-    /// BAG 2.0 Extract XML as Kadaster delivers it (zip-in-zip, zip, directory or XML file).
+    /// BAG addresses: the BAG 2.0 Extract XML as Kadaster delivers it (zip-in-zip, zip,
+    /// directory or XML file), PDOK's BAG GeoPackage (`.gpkg`) or `adressen.csv` (`.csv`).
     Bag {
         path: PathBuf,
         /// Keep the version of each object that is current on this date (default: today).
@@ -494,63 +495,19 @@ async fn run(cli: Cli) -> Result<()> {
             name_property,
         }) => {
             let s = settings(&cli, None)?;
-            let bytes = std::fs::read(file).with_context(|| {
-                format!(
-                    "{} kan niet worden gelezen / cannot be read",
-                    file.display()
-                )
-            })?;
-            let opts = bz_geo::ParseOptions {
-                code_property: code_property.clone(),
-                name_property: name_property.clone(),
-                crs: None,
-            };
-            let started = std::time::Instant::now();
-            let list = bz_geo::parse_municipalities_geojson(&bytes, &file.display().to_string(), &opts).map_err(|e| anyhow::anyhow!("import geweigerd, er is niets geïmporteerd / import refused, nothing was imported: {e}"))?;
             let store = open_store(&s).await?;
-            let now = time::OffsetDateTime::now_utc();
-            let mut tx = store.begin_write().await?;
-            for m in &list {
-                let geometry = bz_geo::multipolygon_to_geojson(&m.multipolygon_rd, bz_geo::Crs::Rd)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", m.code))?;
-                let row = bz_store::area::GemeenteRow {
-                    code: m.code.clone(),
-                    name: m.name.clone(),
-                    geometry: geometry.to_string(),
-                    area_m2: m.multipolygon_rd.area(),
-                    source: file.display().to_string(),
-                };
-                bz_store::area::upsert_gemeente(&mut tx, &row, now.unix_timestamp()).await?;
-            }
-            bz_store::audit::append(
-                &mut tx,
-                bz_store::audit::NewEntry {
-                    actor_id: None,
-                    actor_name: "system (cli)".into(),
-                    org_id: None,
-                    action: "import.gemeenten",
-                    object_type: "file",
-                    object_id: file.display().to_string(),
-                    outcome: bz_domain::audit::Outcome::Success,
-                    detail: format!("{} gemeenten", list.len()),
-                },
-                (now.unix_timestamp_nanos() / 1_000_000) as i64,
-            )
-            .await?;
-            tx.commit().await?;
-            println!(
-                "{} gemeenten geïmporteerd / municipalities imported in {:.2} s",
-                list.len(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
+            import::run(file, |src, actor, p| async move {
+                bz_import::gemeenten(&store, &src, code_property, name_property, &actor, &p).await
+            })
+            .await
         }
         Command::Import(ImportCommand::Adressen { file }) => {
             let s = settings(&cli, None)?;
             let store = open_store(&s).await?;
-            let n = import::adressen(&store, file).await?;
-            println!("{n} adressen geïmporteerd / addresses imported");
-            Ok(())
+            import::run(file, |src, actor, p| async move {
+                bz_import::adressen(&store, &src, &actor, &p).await
+            })
+            .await
         }
         Command::Import(ImportCommand::Bag {
             path,
@@ -565,22 +522,18 @@ async fn run(cli: Cli) -> Result<()> {
                 None => time::OffsetDateTime::now_utc().date(),
             };
             let store = open_store(&s).await?;
-            let started = std::time::Instant::now();
-            let (n, stats) = import::bag(&store, path, date, gemeente.as_deref()).await?;
-            let secs = started.elapsed().as_secs_f64();
-            println!(
-                "{n} adressen geïmporteerd uit {} XML-bestanden ({:.1} MB) in {secs:.2} s / addresses imported",
-                stats.files,
-                stats.bytes as f64 / 1e6
-            );
-            Ok(())
+            import::run(path, |src, actor, p| async move {
+                bz_import::bag(&store, &src, date, gemeente.as_deref(), &actor, &p).await
+            })
+            .await
         }
         Command::Import(ImportCommand::Bedrijven { file }) => {
             let s = settings(&cli, None)?;
             let store = open_store(&s).await?;
-            let n = import::bedrijven(&store, file).await?;
-            println!("{n} bedrijfsvestigingen geïmporteerd / establishments imported");
-            Ok(())
+            import::run(file, |src, actor, p| async move {
+                bz_import::bedrijven(&store, &src, &actor, &p).await
+            })
+            .await
         }
         Command::Import(ImportCommand::Incidenten {
             file,
@@ -590,16 +543,23 @@ async fn run(cli: Cli) -> Result<()> {
         }) => {
             let s = settings(&cli, None)?;
             let store = open_store(&s).await?;
-            let n = import::incidenten(&store, file, bron, grondslag, *bewaartermijn_jaren).await?;
-            println!("{n} incidenten geïmporteerd / incidents imported");
-            Ok(())
+            let terms = bz_import::IncidentTerms {
+                bron: bron.clone(),
+                grondslag: grondslag.clone(),
+                bewaartermijn_jaren: *bewaartermijn_jaren,
+            };
+            import::run(file, |src, actor, p| async move {
+                bz_import::incidenten(&store, &src, &terms, &actor, &p).await
+            })
+            .await
         }
         Command::Import(ImportCommand::Signalen { file, bron }) => {
             let s = settings(&cli, None)?;
             let store = open_store(&s).await?;
-            let n = import::signalen(&store, file, bron).await?;
-            println!("{n} signalen geïmporteerd / signals imported");
-            Ok(())
+            import::run(file, |src, actor, p| async move {
+                bz_import::signalen(&store, &src, bron, &actor, &p).await
+            })
+            .await
         }
         Command::Bench(BenchCommand::Scan {
             addresses,

@@ -477,6 +477,36 @@ pub fn municipalities_to_geojson(
     }))
 }
 
+/// The rings of a stored GeoJSON `Polygon` or `MultiPolygon` geometry (as the
+/// store keeps municipality and area boundaries), coordinates as they are.
+pub fn stored_polygons(geometry: &str) -> Result<Vec<Vec<Vec<[f64; 2]>>>, GeoError> {
+    let invalid = |reason: String| GeoError::Geometry(reason);
+    let v: serde_json::Value =
+        serde_json::from_str(geometry).map_err(|e| invalid(e.to_string()))?;
+    let coords = v.get("coordinates").unwrap_or(&v);
+    let ty = v
+        .get("type")
+        .and_then(|t| t.as_str())
+        .unwrap_or("MultiPolygon");
+    let parse_ring = |r: &serde_json::Value| -> Option<Vec<[f64; 2]>> {
+        r.as_array()?
+            .iter()
+            .map(|p| Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?]))
+            .collect()
+    };
+    let parse_poly = |p: &serde_json::Value| -> Option<Vec<Vec<[f64; 2]>>> {
+        p.as_array()?.iter().map(parse_ring).collect()
+    };
+    let out = match ty {
+        "Polygon" => parse_poly(coords).map(|p| vec![p]),
+        "MultiPolygon" => coords
+            .as_array()
+            .and_then(|ps| ps.iter().map(parse_poly).collect()),
+        _ => None,
+    };
+    out.ok_or_else(|| invalid("geometry is not a (Multi)Polygon".into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

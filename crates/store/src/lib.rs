@@ -11,11 +11,13 @@
 pub mod area;
 pub mod audit;
 pub mod backup;
+pub mod gpkg;
 pub mod indicators;
 pub mod map;
 pub mod org;
 pub mod scan;
 pub mod session;
+pub mod signal_reports;
 pub mod signals;
 pub mod sources;
 pub mod user;

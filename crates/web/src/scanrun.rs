@@ -36,30 +36,7 @@ fn date(s: &str, what: &str) -> Result<time::Date, ScanRunError> {
 
 /// Parse a stored GeoJSON MultiPolygon/Polygon geometry into rings of points.
 pub fn polygons_of(geometry: &str) -> Result<Vec<Vec<Vec<[f64; 2]>>>, ScanRunError> {
-    let v: serde_json::Value =
-        serde_json::from_str(geometry).map_err(|e| ScanRunError::Data(format!("geometry: {e}")))?;
-    let coords = v.get("coordinates").unwrap_or(&v);
-    let ty = v
-        .get("type")
-        .and_then(|t| t.as_str())
-        .unwrap_or("MultiPolygon");
-    let parse_ring = |r: &serde_json::Value| -> Option<Vec<[f64; 2]>> {
-        r.as_array()?
-            .iter()
-            .map(|p| Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?]))
-            .collect()
-    };
-    let parse_poly = |p: &serde_json::Value| -> Option<Vec<Vec<[f64; 2]>>> {
-        p.as_array()?.iter().map(parse_ring).collect()
-    };
-    let out = if ty == "Polygon" {
-        parse_poly(coords).map(|p| vec![p])
-    } else {
-        coords
-            .as_array()
-            .and_then(|ps| ps.iter().map(parse_poly).collect())
-    };
-    out.ok_or_else(|| ScanRunError::Data("geometry is not a (Multi)Polygon".into()))
+    bz_geo::stored_polygons(geometry).map_err(|e| ScanRunError::Data(format!("geometry: {e}")))
 }
 
 /// The raw indicator values of an engine result.
