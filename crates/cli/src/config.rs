@@ -15,6 +15,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub log: Option<String>,
     pub max_body_bytes: Option<usize>,
+    /// Largest file the import upload page accepts (default 4 GiB).
+    pub max_upload_bytes: Option<usize>,
     /// Raster base map under the map (XYZ URL template, https), e.g. the PDOK
     /// BRT-Achtergrondkaart; without it the map makes no external request.
     pub basemap_tiles: Option<String>,
@@ -58,6 +60,7 @@ pub struct Settings {
     pub listen: String,
     pub public_url: Option<String>,
     pub max_body_bytes: usize,
+    pub max_upload_bytes: usize,
     pub basemap: Option<bz_web::BaseMap>,
 }
 

@@ -249,6 +249,7 @@ fn settings(cli: &Cli, serve: Option<&ServeOpts>) -> Result<Settings> {
         listen,
         public_url,
         max_body_bytes: file.max_body_bytes.unwrap_or(64 * 1024),
+        max_upload_bytes: file.max_upload_bytes.unwrap_or(4 << 30),
         basemap,
     })
 }
@@ -309,6 +310,8 @@ async fn serve(settings: &Settings, store: Store, demo: bool) -> Result<()> {
     let config = WebConfig {
         tls: settings.tls(),
         max_body_bytes: settings.max_body_bytes,
+        max_upload_bytes: settings.max_upload_bytes,
+        upload_dir: Some(settings.data_dir.join("uploads")),
         demo,
         // The demo never loads anything from elsewhere.
         basemap: if demo { None } else { settings.basemap.clone() },

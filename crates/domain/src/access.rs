@@ -65,6 +65,9 @@ pub enum Action {
     ViewIndicatorSets,
     /// Create a new version of an indicator set and approve another's draft (four eyes).
     ManageIndicatorSets,
+    /// Upload registry and partner files for import (BAG, municipalities, businesses,
+    /// incidents, signals) and follow the import's progress.
+    ImportData,
 }
 
 impl Action {
@@ -85,6 +88,7 @@ impl Action {
         Action::DecideScan,
         Action::ViewIndicatorSets,
         Action::ManageIndicatorSets,
+        Action::ImportData,
     ];
 }
 
@@ -143,6 +147,8 @@ pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>
         // The roles that run scans choose a set; those who configure or approve see them too.
         Action::ViewIndicatorSets => s.has_any(&[Analist, Aov, Beheerder]),
         Action::ManageIndicatorSets => s.has_any(&[Analist, Beheerder]),
+        // The platform administrator and the analysts bring in the data the scan uses.
+        Action::ImportData => s.has_any(&[Analist, Beheerder]),
     };
     if !allowed {
         return Err(Denial::Forbidden);
@@ -213,6 +219,19 @@ mod tests {
                 assert_eq!(decide(Some(&s), a, &Resource::Any), expect, "{r:?} {a:?}");
             }
         }
+    }
+
+    #[test]
+    fn only_analists_and_beheerders_import_data() {
+        for r in Role::ALL {
+            let d = decide(Some(&subject(&[*r])), Action::ImportData, &Resource::Any);
+            let expect = matches!(r, Role::Analist | Role::Beheerder);
+            assert_eq!(d.is_ok(), expect, "{r:?}");
+        }
+        assert_eq!(
+            decide(None, Action::ImportData, &Resource::Any),
+            Err(Denial::Unauthenticated)
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod ctx;
 pub mod error;
 pub mod guard;
 pub mod i18n;
+pub mod imports;
 pub mod pages;
 pub mod provision;
 pub mod routes;
@@ -35,6 +36,12 @@ pub struct WebConfig {
     pub tls: bool,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest file accepted by the import upload page, in bytes (a national
+    /// BAG extract is several gigabytes).
+    pub max_upload_bytes: usize,
+    /// Where uploaded files wait while they are imported (deleted afterwards);
+    /// `None`: the system's temporary directory.
+    pub upload_dir: Option<std::path::PathBuf>,
     /// Show the banner that this is the demo municipality.
     pub demo: bool,
     /// An optional raster base map under the map's own layers (e.g. the PDOK
@@ -94,6 +101,8 @@ impl Default for WebConfig {
         WebConfig {
             tls: false,
             max_body_bytes: 64 * 1024,
+            max_upload_bytes: 4 << 30,
+            upload_dir: None,
             demo: false,
             basemap: None,
         }
@@ -112,6 +121,8 @@ pub struct Inner {
     pub tiles: tilecache::TileCache,
     /// The Content-Security-Policy of every response (with the base map's origin when set).
     pub csp: axum::http::HeaderValue,
+    /// Imports started from the upload page, with their progress.
+    pub imports: imports::ImportJobs,
 }
 
 impl AppState {
@@ -123,6 +134,7 @@ impl AppState {
             config,
             clock: Clock::default(),
             tiles: tilecache::TileCache::default(),
+            imports: imports::ImportJobs::default(),
         }))
     }
 }

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::{assets, auth, guard, pages, security};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
@@ -16,6 +17,26 @@ pub struct RouteSpec {
     pub path: &'static str,
     pub action: Action,
     pub handler: MethodRouter<AppState>,
+    pub body_limit: BodyLimit,
+}
+
+/// The largest request body a route accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// `max_body_bytes` of the configuration (forms, JSON).
+    Default,
+    /// `max_upload_bytes` of the configuration (the import upload page).
+    Upload,
+    /// A fixed size for this route (e.g. photos with a report).
+    Bytes(usize),
+}
+
+impl RouteSpec {
+    /// Accept a larger body on this route than the default.
+    pub fn body_limit(mut self, limit: BodyLimit) -> RouteSpec {
+        self.body_limit = limit;
+        self
+    }
 }
 
 fn r(
@@ -29,6 +50,7 @@ fn r(
         path,
         action,
         handler,
+        body_limit: BodyLimit::Default,
     }
 }
 
@@ -161,6 +183,27 @@ pub fn table() -> Vec<RouteSpec> {
             "/beheer/gebruikers/{id}/activeren",
             ManageUsers,
             post(users::activate),
+        ),
+        r(g.clone(), "/beheer/import", ImportData, get(import::form)),
+        // Multipart is read by the handler as a stream; the route's own limit applies.
+        r(
+            p.clone(),
+            "/beheer/import",
+            ImportData,
+            post(import::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .body_limit(BodyLimit::Upload),
+        r(
+            g.clone(),
+            "/beheer/import/{job}",
+            ImportData,
+            get(import::job),
+        ),
+        r(
+            g.clone(),
+            "/beheer/import/{job}/status",
+            ImportData,
+            get(import::status),
         ),
         r(g.clone(), "/beheer/audit", ViewAudit, get(audit::list)),
         r(
@@ -333,6 +376,11 @@ pub const NAV: &[NavEntry] = &[
         action: Action::ManageUsers,
     },
     NavEntry {
+        href: "/beheer/import",
+        label: "nav.import",
+        action: Action::ImportData,
+    },
+    NavEntry {
         href: "/beheer/audit",
         label: "nav.audit",
         action: Action::ViewAudit,
@@ -347,15 +395,23 @@ pub const NAV: &[NavEntry] = &[
 pub fn router(state: AppState) -> Router {
     let mut router: Router<AppState> = Router::new();
     for spec in table() {
-        let guarded = spec.handler.route_layer(from_fn_with_state(
-            (state.clone(), spec.action),
-            guard::guard,
-        ));
+        let limit = match spec.body_limit {
+            BodyLimit::Default => state.config.max_body_bytes,
+            BodyLimit::Upload => state.config.max_upload_bytes,
+            BodyLimit::Bytes(n) => n,
+        };
+        // The limit wraps the guard, so it applies before anything reads the body.
+        let guarded = spec
+            .handler
+            .route_layer(from_fn_with_state(
+                (state.clone(), spec.action),
+                guard::guard,
+            ))
+            .route_layer(RequestBodyLimitLayer::new(limit));
         router = router.route(spec.path, guarded);
     }
     router
         .fallback(pages::not_found)
-        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(from_fn_with_state(state.clone(), security::harden))
         .with_state(state)
 }

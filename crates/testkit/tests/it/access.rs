@@ -67,6 +67,9 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         | ("GET", "/kaart/tegels/{z}/{x}/{y}")
         | ("GET", "/api/v1/kaart/vierkanten") => Who::AnyUser,
         ("GET", "/kaart/locatie/{address}") => Who::Roles(&[Analist, Aov, Toezichthouder]),
+        ("GET" | "POST", "/beheer/import")
+        | ("GET", "/beheer/import/{job}")
+        | ("GET", "/beheer/import/{job}/status") => Who::Roles(&[Analist, Beheerder]),
         ("GET", "/api/v1/gebiedsscan") | ("GET", "/api/v1/gebiedsscan/{run}") => Who::AnyUser,
         ("POST", "/api/v1/gebiedsscan")
         | ("POST", "/api/v1/gebiedsscan/{run}/adres/{address}/besluit") => {
@@ -81,6 +84,7 @@ fn concrete(path: &str) -> String {
         .replace("{lang}", "en")
         .replace("{id}", "00000000-0000-7000-8000-000000000000")
         .replace("{run}", "00000000-0000-7000-8000-000000000000")
+        .replace("{job}", "00000000000000000000000000000000")
         .replace("{address}", "0000000000000000")
         .replace("{code}", "GM0000")
         .replace("{key}", "gebiedsscan-v1")

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod gemeente;
 pub mod health;
 pub mod home;
+pub mod import;
 pub mod indicators;
 pub mod lang;
 pub mod map;
