@@ -18,6 +18,7 @@ pub mod org;
 pub mod scan;
 pub mod session;
 pub mod signal_reports;
+pub mod signal_workflow;
 pub mod signals;
 pub mod sources;
 pub mod user;
