@@ -118,6 +118,8 @@ pub enum AreaKind {
     Gemeente,
     /// Only the municipality's buitengebied (omgevingsadressendichtheid < 500).
     Buitengebied,
+    /// A user's own area: the municipality's addresses inside a polygon.
+    EigenGebied,
 }
 
 impl AreaKind {
@@ -125,12 +127,14 @@ impl AreaKind {
         match self {
             AreaKind::Gemeente => "gemeente",
             AreaKind::Buitengebied => "buitengebied",
+            AreaKind::EigenGebied => "eigen_gebied",
         }
     }
     pub fn parse(s: &str) -> Option<AreaKind> {
         match s {
             "gemeente" => Some(AreaKind::Gemeente),
             "buitengebied" => Some(AreaKind::Buitengebied),
+            "eigen_gebied" => Some(AreaKind::EigenGebied),
             _ => None,
         }
     }

@@ -477,6 +477,70 @@ pub fn municipalities_to_geojson(
     }))
 }
 
+/// A user's own area: a GeoJSON `Polygon` or `MultiPolygon` geometry, or a
+/// `Feature` or one-feature `FeatureCollection` holding one, in RD New or
+/// WGS84 (detected as for municipality files). Returns the area in RD New.
+/// Errors name `file`, the field and the reason.
+pub fn parse_area_geojson(bytes: &[u8], file: &str) -> Result<MultiPolygon, GeoError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let root: Value = serde_json::from_slice(bytes).map_err(|e| GeoError::Json {
+        file: file.to_string(),
+        line: e.line(),
+        column: e.column(),
+        reason: e.to_string(),
+    })?;
+    let file_err = |field: &str, reason: &str| GeoError::File {
+        file: file.to_string(),
+        field: field.to_string(),
+        reason: reason.to_string(),
+    };
+    let geometry = match root.get("type").and_then(Value::as_str) {
+        Some("Polygon" | "MultiPolygon") => root.clone(),
+        Some("Feature") => root
+            .get("geometry")
+            .cloned()
+            .ok_or_else(|| file_err("geometry", "missing"))?,
+        Some("FeatureCollection") => {
+            let features = root
+                .get("features")
+                .and_then(Value::as_array)
+                .ok_or_else(|| file_err("features", "missing or not an array"))?;
+            if features.len() != 1 {
+                return Err(file_err(
+                    "features",
+                    "an area must be exactly one (Multi)Polygon feature",
+                ));
+            }
+            features[0]
+                .get("geometry")
+                .cloned()
+                .ok_or_else(|| file_err("features[0].geometry", "missing"))?
+        }
+        _ => {
+            return Err(file_err(
+                "type",
+                "expected a Polygon, MultiPolygon, Feature or FeatureCollection",
+            ));
+        }
+    };
+    let mut collection = serde_json::json!({
+        "type": "FeatureCollection",
+        "features": [{
+            "type": "Feature",
+            "properties": {"statcode": "AREA", "statnaam": "area"},
+            "geometry": geometry,
+        }],
+    });
+    if let Some(crs) = root.get("crs") {
+        collection["crs"] = crs.clone();
+    }
+    let text = collection.to_string();
+    let mut list = parse_municipalities_geojson(text.as_bytes(), file, &ParseOptions::default())?;
+    list.pop()
+        .map(|m| m.multipolygon_rd)
+        .ok_or_else(|| file_err("features", "no area"))
+}
+
 /// The rings of a stored GeoJSON `Polygon` or `MultiPolygon` geometry (as the
 /// store keeps municipality and area boundaries), coordinates as they are.
 pub fn stored_polygons(geometry: &str) -> Result<Vec<Vec<Vec<[f64; 2]>>>, GeoError> {
@@ -727,5 +791,28 @@ mod tests {
                     < 1e-3 * a.multipolygon_rd.area()
             );
         }
+    }
+
+    #[test]
+    fn an_area_is_read_from_a_geometry_a_feature_or_a_collection() {
+        let ring = "[[6.10,52.00],[6.12,52.00],[6.12,52.02],[6.10,52.02],[6.10,52.00]]";
+        let geometry = format!("{{\"type\":\"Polygon\",\"coordinates\":[{ring}]}}");
+        let feature =
+            format!("{{\"type\":\"Feature\",\"properties\":{{}},\"geometry\":{geometry}}}");
+        let collection = format!("{{\"type\":\"FeatureCollection\",\"features\":[{feature}]}}");
+        let areas: Vec<MultiPolygon> = [&geometry, &feature, &collection]
+            .iter()
+            .map(|t| parse_area_geojson(t.as_bytes(), "gebied.geojson").unwrap())
+            .collect();
+        assert!(areas.iter().all(|a| a == &areas[0]));
+        // About 1.37 km x 2.22 km, in RD New.
+        let area = areas[0].area();
+        assert!((2.9e6..3.2e6).contains(&area), "{area}");
+        let e = parse_area_geojson(b"{\"type\":\"Point\",\"coordinates\":[6,52]}", "p.json")
+            .unwrap_err();
+        assert!(e.to_string().contains("p.json"), "{e}");
+        let two = format!("{{\"type\":\"FeatureCollection\",\"features\":[{feature},{feature}]}}");
+        assert!(parse_area_geojson(two.as_bytes(), "two.json").is_err());
+        assert!(parse_area_geojson(b"{not json", "x.json").is_err());
     }
 }

@@ -35,7 +35,7 @@ pub use crs::{RD_NEW_PROJ4, WGS84_PROJ4, rd_to_wgs84, wgs84_to_rd};
 pub use error::GeoError;
 pub use geojson::{
     Crs, MunicipalityBoundary, ParseOptions, find_municipality, multipolygon_to_geojson,
-    municipalities_to_geojson, parse_municipalities_geojson, stored_polygons,
+    municipalities_to_geojson, parse_area_geojson, parse_municipalities_geojson, stored_polygons,
 };
 pub use point::{BBox, LonLat, RdPoint};
 pub use polygon::{MultiPolygon, Polygon};

@@ -29,6 +29,9 @@ pub struct RunRow {
     pub mean_score: f64,
     /// JSON bias report (see `bz_domain::scan::BiasReport`).
     pub bias: String,
+    /// The boundary of a user's own area (a GeoJSON (Multi)Polygon
+    /// geometry, RD New); `None` for a municipality or its buitengebied.
+    pub area_geometry: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +101,7 @@ fn run_from(r: &AnyRow) -> Result<RunRow> {
         laag: r.try_get("laag")?,
         mean_score: r.try_get("mean_score")?,
         bias: r.try_get("bias")?,
+        area_geometry: r.try_get("area_geometry")?,
     })
 }
 
@@ -134,8 +138,8 @@ fn decision_from(r: &AnyRow) -> Result<DecisionRow> {
 /// Store a finished run and all its results (one transaction with the caller's audit entry).
 pub async fn insert_run(tx: &mut WriteTx, run: &RunRow, results: &[ResultRow]) -> Result<()> {
     sqlx::query(
-        "INSERT INTO scan_runs (id, area_kind, area_code, area_name, peildatum, indicator_set, weights, inputs, started_by, started_by_name, org_id, started_at, duration_ms, addresses, buitengebied, hoog, midden, laag, mean_score, bias) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+        "INSERT INTO scan_runs (id, area_kind, area_code, area_name, peildatum, indicator_set, weights, inputs, started_by, started_by_name, org_id, started_at, duration_ms, addresses, buitengebied, hoog, midden, laag, mean_score, bias, area_geometry) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
     )
     .bind(run.id.clone())
     .bind(run.area_kind.clone())
@@ -157,6 +161,7 @@ pub async fn insert_run(tx: &mut WriteTx, run: &RunRow, results: &[ResultRow]) -
     .bind(run.laag)
     .bind(run.mean_score)
     .bind(run.bias.clone())
+    .bind(run.area_geometry.clone())
     .execute(tx.conn())
     .await?;
     const COLS: usize = 12;

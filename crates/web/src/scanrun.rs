@@ -51,6 +51,57 @@ pub fn raw_values(r: &ResultRow) -> RawValues {
     }
 }
 
+/// The area a run covers.
+#[derive(Debug, Clone)]
+pub enum ScanArea {
+    /// All addresses of a municipality (CBS code).
+    Gemeente(String),
+    /// The municipality's buitengebied.
+    Buitengebied(String),
+    /// A user's own area: the municipality's addresses inside `boundary` (RD New).
+    Eigen {
+        gemeente: String,
+        name: String,
+        boundary: bz_geo::MultiPolygon,
+    },
+}
+
+impl ScanArea {
+    /// A municipality or its buitengebied.
+    pub fn of(code: &str, kind: AreaKind) -> Option<ScanArea> {
+        match kind {
+            AreaKind::Gemeente => Some(ScanArea::Gemeente(code.into())),
+            AreaKind::Buitengebied => Some(ScanArea::Buitengebied(code.into())),
+            AreaKind::EigenGebied => None,
+        }
+    }
+
+    /// The municipality the area lies in.
+    pub fn gemeente(&self) -> &str {
+        match self {
+            ScanArea::Gemeente(c) | ScanArea::Buitengebied(c) => c,
+            ScanArea::Eigen { gemeente, .. } => gemeente,
+        }
+    }
+
+    pub fn kind(&self) -> AreaKind {
+        match self {
+            ScanArea::Gemeente(_) => AreaKind::Gemeente,
+            ScanArea::Buitengebied(_) => AreaKind::Buitengebied,
+            ScanArea::Eigen { .. } => AreaKind::EigenGebied,
+        }
+    }
+
+    /// Whether an address of the municipality with this engine result is in the area.
+    fn contains(&self, x: f64, y: f64, buitengebied: bool) -> bool {
+        match self {
+            ScanArea::Gemeente(_) => true,
+            ScanArea::Buitengebied(_) => buitengebied,
+            ScanArea::Eigen { boundary, .. } => boundary.covers(bz_geo::RdPoint { x, y }),
+        }
+    }
+}
+
 /// Run the scan for a municipality (or its buitengebied) with an approved
 /// indicator set and store it. The engine computes the raw indicator values;
 /// the score and class come from the set. Returns the run id.
@@ -64,13 +115,32 @@ pub async fn run(
     set: &IndicatorSet,
     now_ms: i64,
 ) -> Result<String, ScanRunError> {
+    let area = ScanArea::of(area_code, kind)
+        .ok_or_else(|| ScanRunError::Data("an own area needs its boundary".into()))?;
+    run_area(store, who, &area, peildatum, set, now_ms).await
+}
+
+/// Run the scan for any area (see [`run`]).
+pub async fn run_area(
+    store: &Store,
+    who: Starter<'_>,
+    area: &ScanArea,
+    peildatum: time::Date,
+    set: &IndicatorSet,
+    now_ms: i64,
+) -> Result<String, ScanRunError> {
+    let area_code = area.gemeente();
+    let kind = area.kind();
     let src = store.scan_source().await?;
-    let area_name = src
-        .gemeenten
-        .iter()
-        .find(|g| g.0 == area_code)
-        .map(|g| g.1.clone())
-        .unwrap_or_else(|| area_code.to_string());
+    let area_name = match area {
+        ScanArea::Eigen { name, .. } => name.clone(),
+        _ => src
+            .gemeenten
+            .iter()
+            .find(|g| g.0 == area_code)
+            .map(|g| g.1.clone())
+            .unwrap_or_else(|| area_code.to_string()),
+    };
     let mut input = bz_scan::ScanInput {
         addresses: Vec::with_capacity(src.addresses.len()),
         businesses: Vec::new(),
@@ -147,7 +217,7 @@ pub async fn run(
 
     let mut results = Vec::new();
     for (a, r) in input.addresses.iter().zip(&output.addresses) {
-        if a.gemeente != area_code || (kind == AreaKind::Buitengebied && !r.buitengebied) {
+        if a.gemeente != area_code || !area.contains(a.x, a.y, r.buitengebied) {
             continue;
         }
         results.push(ResultRow {
@@ -213,6 +283,14 @@ pub async fn run(
         laag: count("laag"),
         mean_score: mean,
         bias,
+        area_geometry: match area {
+            ScanArea::Eigen { boundary, .. } => Some(
+                bz_geo::multipolygon_to_geojson(boundary, bz_geo::Crs::Rd)
+                    .map_err(|e| ScanRunError::Data(e.to_string()))?
+                    .to_string(),
+            ),
+            _ => None,
+        },
     };
     let mut tx = store.begin_write().await?;
     bz_store::scan::insert_run(&mut tx, &run, &results).await?;

@@ -427,3 +427,91 @@ async fn the_scan_works_through_the_json_api_too() {
         "no per-address results for partners"
     );
 }
+
+#[tokio::test]
+async fn a_scan_over_an_own_area_covers_only_the_addresses_inside_its_polygon() {
+    let app = TestApp::spawn().await.unwrap();
+    seed_addresses(&app).await;
+    let mut aov = app.login(app.account(Role::Aov)).await.unwrap();
+    aov.get("/gebiedsscan").await.unwrap();
+    // A square of 1 km around the first two addresses, in RD New; the third
+    // address (2.5 km away) lies outside it.
+    let square = r#"{"type":"Polygon","coordinates":[[[229500,454500],[230500,454500],[230500,455500],[229500,455500],[229500,454500]]]}"#;
+
+    // Missing name and unreadable boundary: errors at those fields, input kept.
+    let bad = aov
+        .post_form(
+            "/gebiedsscan",
+            &[
+                ("area", GEMEENTE),
+                ("kind", "eigen_gebied"),
+                ("peildatum", "2026-06-30"),
+                ("naam", ""),
+                ("gebied", "{\"type\":\"Point\",\"coordinates\":[1,2]}"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"naam-error\"") && bad.body.contains("id=\"gebied-error\""));
+    assert!(
+        bad.body.contains("value=\"eigen_gebied\" checked"),
+        "the choice is kept"
+    );
+
+    let r = aov
+        .post_form(
+            "/gebiedsscan",
+            &[
+                ("area", GEMEENTE),
+                ("kind", "eigen_gebied"),
+                ("peildatum", "2026-06-30"),
+                ("naam", "Veldweg en omgeving"),
+                ("gebied", square),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let run_id = r
+        .location()
+        .unwrap()
+        .trim_start_matches("/gebiedsscan/")
+        .to_string();
+    let run = app.store.scan_run(&run_id).await.unwrap();
+    assert_eq!(
+        (run.area_kind.as_str(), run.area_name.as_str()),
+        ("eigen_gebied", "Veldweg en omgeving")
+    );
+    assert_eq!(run.addresses, 2, "only the addresses inside the polygon");
+    let kept: serde_json::Value =
+        serde_json::from_str(run.area_geometry.as_deref().unwrap()).unwrap();
+    assert!(
+        kept["type"] == "Polygon" && kept["coordinates"][0][0][0] == 229_500.0,
+        "the boundary is kept with the run in RD New: {kept}"
+    );
+    // The indicators still count the surroundings: the engine sees every address.
+    let results = app.store.scan_results(&run_id, None, 10, 0).await.unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(
+        results
+            .iter()
+            .all(|r| r.result.address_id != "9901010000000003")
+    );
+    let page = aov.get(&format!("/gebiedsscan/{run_id}")).await.unwrap();
+    assert!(page.body.contains("Veldweg en omgeving"), "{}", page.body);
+
+    // The same through the API, in WGS84; a polygon far away has no addresses.
+    let csrf = aov.csrf.clone().unwrap();
+    let far = serde_json::json!({"type": "Polygon", "coordinates": [[[5.0, 52.0], [5.01, 52.0], [5.01, 52.01], [5.0, 52.0]]]});
+    let api = aov
+        .post_json(
+            "/api/v1/gebiedsscan",
+            &serde_json::json!({"area": GEMEENTE, "kind": "eigen_gebied", "peildatum": "2026-06-30", "name": "Ver weg", "geometry": far}),
+            Some(&csrf),
+        )
+        .await
+        .unwrap();
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.body);
+    assert!(api.body.contains("\"geometry\""), "{}", api.body);
+}

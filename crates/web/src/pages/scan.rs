@@ -7,7 +7,7 @@ use crate::ctx::{Ctx, PageCtx};
 use crate::error::AppError;
 use crate::i18n;
 use crate::pages::{FieldError, error_for, html};
-use crate::scanrun::{self, ScanRunError, Starter};
+use crate::scanrun::{self, ScanArea, ScanRunError, Starter};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, Query, State};
@@ -40,6 +40,10 @@ struct ListPage {
     /// Approved indicator sets to choose from: (`key@version`, label); the default first.
     sets: Vec<(String, String)>,
     may_view_sets: bool,
+    /// What was entered, shown again with the errors.
+    kind: String,
+    naam: String,
+    gebied: String,
 }
 
 impl ListPage {
@@ -95,6 +99,9 @@ async fn list_page(
             .map(|s| (s.reference(), format!("{} ({})", s.name, s.reference())))
             .collect(),
         may_view_sets: allowed(ctx, Action::ViewIndicatorSets),
+        kind: "buitengebied".into(),
+        naam: String::new(),
+        gebied: String::new(),
     })
 }
 
@@ -116,6 +123,58 @@ pub struct StartForm {
     /// `key@version` of an approved indicator set; empty for the default (spec v1).
     #[serde(default)]
     indicator_set: String,
+    /// For an own area: its name and its boundary as GeoJSON (RD New or WGS84).
+    #[serde(default)]
+    naam: String,
+    #[serde(default)]
+    gebied: String,
+}
+
+/// The area of a new run from the form's fields, or the field errors.
+pub(crate) fn chosen_area(
+    ctx: &Ctx,
+    code: &str,
+    kind: AreaKind,
+    name: &str,
+    geojson: &str,
+) -> Result<ScanArea, Vec<FieldError>> {
+    if let Some(area) = ScanArea::of(code, kind) {
+        return Ok(area);
+    }
+    let mut errors = Vec::new();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError {
+            field: "naam".into(),
+            message: ctx.t("scan.error.area_name"),
+        });
+    }
+    let boundary = if geojson.trim().is_empty() {
+        errors.push(FieldError {
+            field: "gebied".into(),
+            message: ctx.t("scan.error.area_missing"),
+        });
+        None
+    } else {
+        match bz_geo::parse_area_geojson(geojson.as_bytes(), "GeoJSON") {
+            Ok(b) => Some(b),
+            Err(e) => {
+                errors.push(FieldError {
+                    field: "gebied".into(),
+                    message: format!("{} {e}", ctx.t("scan.error.area_invalid")),
+                });
+                None
+            }
+        }
+    };
+    match boundary {
+        Some(boundary) if errors.is_empty() => Ok(ScanArea::Eigen {
+            gemeente: code.to_string(),
+            name: name.to_string(),
+            boundary,
+        }),
+        _ => Err(errors),
+    }
 }
 
 /// An approved indicator set by reference (`key@version`); empty means the default.
@@ -166,8 +225,18 @@ pub async fn start(
             message: ctx.t("err.unknown_value"),
         });
     }
-    if let (true, Some(kind), Some(peildatum), Some(set)) =
-        (errors.is_empty(), kind, peildatum, set)
+    let area = match kind {
+        Some(k) => match chosen_area(&ctx, &f.area, k, &f.naam, &f.gebied) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                errors.extend(e);
+                None
+            }
+        },
+        None => None,
+    };
+    if let (true, Some(area), Some(peildatum), Some(set)) =
+        (errors.is_empty(), area, peildatum, set)
     {
         let who = Starter {
             user_id: &s.user_id,
@@ -175,29 +244,27 @@ pub async fn start(
             org_id: &s.org_id,
         };
         // A new run changes the map: its cached tiles are dropped when it lands.
-        match scanrun::run(
-            &st.store,
-            who,
-            &f.area,
-            kind,
-            peildatum,
-            &set,
-            st.clock.now_ms(),
-        )
-        .await
-        {
+        match scanrun::run_area(&st.store, who, &area, peildatum, &set, st.clock.now_ms()).await {
             Ok(id) => {
                 st.tiles.invalidate();
                 return Ok(Redirect::to(&format!("/gebiedsscan/{id}")).into_response());
             }
             Err(ScanRunError::EmptyArea(_)) => errors.push(FieldError {
-                field: "area".into(),
+                field: if area.kind() == AreaKind::EigenGebied {
+                    "gebied"
+                } else {
+                    "area"
+                }
+                .into(),
                 message: ctx.t("scan.empty_area"),
             }),
             Err(e) => return Err(AppError::Internal(e.to_string())),
         }
     }
-    let p = list_page(&st, &ctx, errors).await?;
+    let mut p = list_page(&st, &ctx, errors).await?;
+    p.kind = f.kind;
+    p.naam = f.naam;
+    p.gebied = f.gebied;
     html(&p).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
 }
 

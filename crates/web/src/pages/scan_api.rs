@@ -26,6 +26,7 @@ fn run_json(r: &RunRow) -> Value {
         "bias": serde_json::from_str::<Value>(&r.bias).unwrap_or(Value::Null),
         "started_by": r.started_by_name, "started_at": r.started_at, "duration_ms": r.duration_ms,
         "addresses": r.addresses, "buitengebied": r.buitengebied, "hoog": r.hoog, "midden": r.midden, "laag": r.laag, "mean_score": r.mean_score,
+        "area_geometry_rd": r.area_geometry.as_deref().and_then(|g| serde_json::from_str::<Value>(g).ok()),
     })
 }
 
@@ -72,6 +73,12 @@ pub struct StartBody {
     /// `key@version` of an approved indicator set; absent for the default (spec v1).
     #[serde(default)]
     indicator_set: String,
+    /// For `"kind": "eigen_gebied"`: the area's name and its boundary (a GeoJSON
+    /// Polygon, MultiPolygon, Feature or one-feature FeatureCollection).
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    geometry: Option<serde_json::Value>,
 }
 
 /// `POST /api/v1/gebiedsscan`: start a run (`{"area": "GM…", "kind": "buitengebied"|"gemeente", "peildatum": "YYYY-MM-DD", "indicator_set": "key@version"}`; the set is optional).
@@ -102,7 +109,29 @@ pub async fn start(
     if set.is_none() {
         errors.push(("indicator_set", ctx.t("err.unknown_value")));
     }
-    let (Some(kind), Some(peildatum), Some(set), true) = (kind, peildatum, set, errors.is_empty())
+    let geojson = b
+        .geometry
+        .as_ref()
+        .map(|g| g.to_string())
+        .unwrap_or_default();
+    let area = match kind {
+        Some(k) => match crate::pages::scan::chosen_area(&ctx, &b.area, k, &b.name, &geojson) {
+            Ok(a) => Some(a),
+            Err(es) => {
+                for e in es {
+                    let field = if e.field == "naam" {
+                        "name"
+                    } else {
+                        "geometry"
+                    };
+                    errors.push((field, e.message));
+                }
+                None
+            }
+        },
+        None => None,
+    };
+    let (Some(area), Some(peildatum), Some(set), true) = (area, peildatum, set, errors.is_empty())
     else {
         return Ok(field_errors(errors, &ctx));
     };
@@ -111,17 +140,7 @@ pub async fn start(
         username: &s.username,
         org_id: &s.org_id,
     };
-    match scanrun::run(
-        &st.store,
-        who,
-        &b.area,
-        kind,
-        peildatum,
-        &set,
-        st.clock.now_ms(),
-    )
-    .await
-    {
+    match scanrun::run_area(&st.store, who, &area, peildatum, &set, st.clock.now_ms()).await {
         Ok(id) => {
             // A new run changes the map: drop its cached tiles.
             st.tiles.invalidate();
@@ -132,7 +151,12 @@ pub async fn start(
                 .into_response())
         }
         Err(ScanRunError::EmptyArea(_)) => {
-            Ok(field_errors(vec![("area", ctx.t("scan.empty_area"))], &ctx))
+            let field = if b.geometry.is_some() {
+                "geometry"
+            } else {
+                "area"
+            };
+            Ok(field_errors(vec![(field, ctx.t("scan.empty_area"))], &ctx))
         }
         Err(e) => Err(AppError::Internal(e.to_string())),
     }
