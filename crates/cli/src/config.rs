@@ -21,6 +21,9 @@ pub struct FileConfig {
     /// BRT-Achtergrondkaart; without it the map makes no external request.
     pub basemap_tiles: Option<String>,
     pub basemap_attribution: Option<String>,
+    /// Reports (and follow-up posts) per client address per 10 minutes on
+    /// the anonymous public forms (default 20); 0 turns the limit off.
+    pub anonymous_limit: Option<u32>,
 }
 
 impl FileConfig {
@@ -62,6 +65,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub max_upload_bytes: usize,
     pub basemap: Option<bz_web::BaseMap>,
+    /// Posts per client per 10 minutes on the anonymous forms; 0: no limit.
+    pub anonymous_limit: u32,
 }
 
 impl Settings {

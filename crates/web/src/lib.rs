@@ -48,6 +48,9 @@ pub struct WebConfig {
     /// BRT-Achtergrondkaart). `None` (the default, and always in the demo):
     /// an offline style with no external request at all.
     pub basemap: Option<BaseMap>,
+    /// The per-client limit of the anonymous public forms (kept in memory
+    /// under a rotating key, never stored). `None` turns it off.
+    pub anonymous_throttle: Option<bz_signals::throttle::ThrottleConfig>,
 }
 
 /// A raster XYZ base map: an `https://` URL template with `{z}`, `{x}`, `{y}`.
@@ -105,6 +108,7 @@ impl Default for WebConfig {
             upload_dir: None,
             demo: false,
             basemap: None,
+            anonymous_throttle: Some(Default::default()),
         }
     }
 }
@@ -123,12 +127,16 @@ pub struct Inner {
     pub csp: axum::http::HeaderValue,
     /// Imports started from the upload page, with their progress.
     pub imports: imports::ImportJobs,
+    /// Public reporting: the report writer (group commit) and the throttle.
+    pub melden: pages::melden::MeldenState,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> AppState {
         let csp = security::csp(config.basemap.as_ref());
+        let melden = pages::melden::MeldenState::new(config.anonymous_throttle.clone());
         AppState(Arc::new(Inner {
+            melden,
             csp,
             store,
             config,
@@ -158,9 +166,14 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address reaches only the in-memory throttle of the anonymous
+    // forms; nothing logs or stores it.
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 #[cfg(test)]

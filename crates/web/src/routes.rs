@@ -86,6 +86,39 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         r(p.clone(), "/logout", Logout, post(auth::login::logout)),
         r(g.clone(), "/", ViewHome, get(home::home)),
+        r(g.clone(), "/melden", ViewPublic, get(melden::form)),
+        r(
+            p.clone(),
+            "/melden",
+            SubmitAnonymous,
+            post(melden::submit).layer(DefaultBodyLimit::disable()),
+        )
+        .body_limit(BodyLimit::Bytes(melden::MAX_BODY_BYTES)),
+        r(
+            g.clone(),
+            "/melden/adressen",
+            ViewPublic,
+            get(melden::addresses),
+        ),
+        r(
+            g.clone(),
+            "/melden/status",
+            ViewPublic,
+            get(melden::status_form),
+        ),
+        r(
+            p.clone(),
+            "/melden/status",
+            SubmitAnonymous,
+            post(melden::status_lookup),
+        ),
+        r(
+            p.clone(),
+            "/melden/aanvullen",
+            SubmitAnonymous,
+            post(melden::add).layer(DefaultBodyLimit::disable()),
+        )
+        .body_limit(BodyLimit::Bytes(melden::MAX_BODY_BYTES)),
         r(g.clone(), "/kaart", ViewAreaAggregates, get(map::page)),
         r(
             g.clone(),

@@ -60,6 +60,10 @@ fn expected(method: &str, path: &str) -> Option<Who> {
             Who::Roles(&[Analist, Beheerder])
         }
         ("GET", "/algoritmeregister") | ("GET", "/api/v1/algoritmeregister") => Who::Public,
+        ("GET" | "POST", "/melden")
+        | ("GET", "/melden/adressen")
+        | ("GET" | "POST", "/melden/status")
+        | ("POST", "/melden/aanvullen") => Who::Public,
         ("GET", "/kaart")
         | ("GET", "/gemeente/{code}")
         | ("GET", "/gemeente/{code}/pdf")

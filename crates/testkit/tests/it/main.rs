@@ -8,6 +8,7 @@ mod import;
 mod indicators;
 mod login;
 mod map;
+mod melden;
 mod scan;
 mod store;
 

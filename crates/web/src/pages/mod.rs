@@ -10,6 +10,7 @@ pub mod import;
 pub mod indicators;
 pub mod lang;
 pub mod map;
+pub mod melden;
 pub mod orgs;
 pub mod scan;
 pub mod scan_api;
