@@ -102,6 +102,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         r(
             g.clone(),
+            "/melden/gemeenten.geojson",
+            ViewPublic,
+            get(melden::outlines),
+        ),
+        r(
+            g.clone(),
             "/melden/status",
             ViewPublic,
             get(melden::status_form),

@@ -62,6 +62,7 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         ("GET", "/algoritmeregister") | ("GET", "/api/v1/algoritmeregister") => Who::Public,
         ("GET" | "POST", "/melden")
         | ("GET", "/melden/adressen")
+        | ("GET", "/melden/gemeenten.geojson")
         | ("GET" | "POST", "/melden/status")
         | ("POST", "/melden/aanvullen") => Who::Public,
         ("GET", "/kaart")

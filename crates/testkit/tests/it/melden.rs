@@ -160,7 +160,6 @@ async fn anonymous_report_via_the_address_search_with_meldcode_and_follow_up() {
         "/melden",
         &[
             ("bag_id", BAG_ID),
-            ("bag_label", "Dorpsstraat 5, 1234 AB Meldorp"),
             ("category", "hennepteelt"),
             ("description", DESCRIPTION),
             ("contact", "nee"),

@@ -215,7 +215,6 @@ pub struct Entered {
     pub category: String,
     pub description: String,
     pub bag_id: String,
-    pub bag_label: String,
     pub lon: String,
     pub lat: String,
     pub contact: bool,
@@ -413,6 +412,46 @@ pub async fn addresses(
     Ok(Json(out).into_response())
 }
 
+/// `GET /melden/gemeenten.geojson`: the outlines of the imported
+/// municipalities in WGS84, so that the pin map shows where one is (public
+/// CBS boundaries; no base map from elsewhere).
+pub async fn outlines(State(st): State<AppState>) -> Result<Response, AppError> {
+    let mut features = Vec::new();
+    for (code, geometry) in st.store.gemeente_geometries().await? {
+        let polygons = bz_geo::stored_polygons(&geometry)
+            .map_err(|e| AppError::Internal(format!("boundary of {code}: {e}")))?;
+        let mut coords = Vec::new();
+        for rings in polygons {
+            let mut out_rings = Vec::new();
+            for ring in rings {
+                let mut pts = Vec::with_capacity(ring.len());
+                for p in ring {
+                    let ll = bz_geo::rd_to_wgs84(bz_geo::RdPoint { x: p[0], y: p[1] })
+                        .map_err(|e| AppError::Internal(format!("boundary of {code}: {e}")))?;
+                    pts.push([(ll.lon * 1e5).round() / 1e5, (ll.lat * 1e5).round() / 1e5]);
+                }
+                out_rings.push(pts);
+            }
+            coords.push(out_rings);
+        }
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "properties": { "code": code },
+            "geometry": { "type": "MultiPolygon", "coordinates": coords },
+        }));
+    }
+    let mut r = Json(serde_json::json!({
+        "type": "FeatureCollection",
+        "features": features,
+    }))
+    .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/geo+json"),
+    );
+    Ok(r)
+}
+
 /// The fields of a multipart post, with the photos already cleaned.
 #[derive(Default)]
 struct Posted {
@@ -599,7 +638,6 @@ pub async fn submit(
         category: posted.get("category"),
         description: posted.get("description"),
         bag_id: posted.get("bag_id"),
-        bag_label: posted.get("bag_label"),
         lon: posted.get("lon"),
         lat: posted.get("lat"),
         contact: posted.get("contact") == "ja",
@@ -666,14 +704,27 @@ pub async fn submit(
     let valid = match valid {
         Some(v) if errors.is_empty() => v,
         _ => {
-            let addresses = if entered.bag_id.trim().is_empty() {
-                Vec::new()
-            } else {
-                vec![AddressOption {
-                    id: entered.bag_id.clone(),
-                    label: entered.bag_label.clone(),
+            // Offer the chosen address again (with its label from our data).
+            let addresses = match &address {
+                Some(a) => vec![AddressOption {
+                    id: a.id.clone(),
+                    label: a.label(),
                     checked: true,
-                }]
+                }],
+                None => match bz_signals::submission::BagObjectId::parse(&entered.bag_id) {
+                    Some(b) => st
+                        .store
+                        .address_hit(b.as_str())
+                        .await?
+                        .map(|a| AddressOption {
+                            id: a.id.clone(),
+                            label: a.label(),
+                            checked: true,
+                        })
+                        .into_iter()
+                        .collect(),
+                    None => Vec::new(),
+                },
             };
             let page = form_page(&ctx, String::new(), false, addresses, entered, errors, None);
             return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
