@@ -901,3 +901,147 @@ async fn no_trace_of_the_reporter_in_database_or_logs() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_throttle_refuses_a_flood_from_one_client_with_a_plain_message() {
+    let app = TestApp::spawn_with(bz_web::WebConfig {
+        anonymous_throttle: Some(bz_signals::throttle::ThrottleConfig {
+            max_per_window: 2,
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut c = app.client();
+    let lookup = "meldcode=M-2222-3333&geheim=2222-3333-4444-5555-6666";
+    for _ in 0..2 {
+        let r = c
+            .post_raw(
+                "/melden/status",
+                "application/x-www-form-urlencoded",
+                lookup,
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let r = c
+        .post_raw(
+            "/melden/status",
+            "application/x-www-form-urlencoded",
+            lookup,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        r.body.contains("Probeer het over 10 minuten opnieuw"),
+        "{}",
+        r.body
+    );
+    let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((590..=600).contains(&retry), "{retry}");
+    // Reading the form is never limited.
+    assert_eq!(c.get("/melden").await.unwrap().status, StatusCode::OK);
+}
+
+/// A short smoke variant of `buitenzicht bench melden-crash`: one round of
+/// concurrent reports against the real binary, SIGKILL while they run, and
+/// every acknowledged meldcode must be stored in an intact database.
+#[tokio::test]
+async fn acknowledged_reports_survive_a_sigkill() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, url) = bz_testkit::fresh_database_url(tmp.path()).await.unwrap();
+    let config = tmp.path().join("buitenzicht.toml");
+    std::fs::write(&config, "anonymous_limit = 0\n").unwrap();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut child = std::process::Command::new(binary())
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(tmp.path())
+        .args(["--database", &url, "--log", "warn", "serve", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start buitenzicht");
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..150 {
+        if http
+            .get(format!("{base}/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "server did not start");
+    let ll = bz_geo::rd_to_wgs84(bz_geo::RdPoint::new(155_000.0, 463_000.0)).unwrap();
+    let (lon, lat) = (format!("{:.6}", ll.lon), format!("{:.6}", ll.lat));
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut tasks = Vec::new();
+    for c in 0..8 {
+        let (http, base, acked) = (http.clone(), base.clone(), acked.clone());
+        let body = multipart(
+            &[
+                ("lon", &lon),
+                ("lat", &lat),
+                ("category", "overig"),
+                (
+                    "description",
+                    &format!("Crashproef van client {c}, een melding."),
+                ),
+                ("contact", "nee"),
+            ],
+            &[],
+        );
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..10_000 {
+                let Ok(r) = http
+                    .post(format!("{base}/melden"))
+                    .header("content-type", content_type())
+                    .body(body.clone())
+                    .send()
+                    .await
+                else {
+                    break;
+                };
+                let Ok(text) = r.text().await else { break };
+                if let Some(m) = by_id(&text, "meldcode") {
+                    acked.lock().unwrap().push(m);
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    for t in tasks {
+        let _ = t.await;
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() > 10,
+        "reports were acknowledged before the kill"
+    );
+    let store = bz_store::Store::connect(&url).await.unwrap();
+    let found = store.stored_meldcodes(&acked).await.unwrap();
+    assert_eq!(
+        found.len(),
+        acked.len(),
+        "every acknowledged report is stored"
+    );
+    let integrity = store.integrity_check().await.unwrap();
+    assert!(integrity.starts_with("ok"), "{integrity}");
+    store.close().await;
+}
