@@ -83,6 +83,10 @@ enum Command {
     /// Audit trail commands.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Remove signals past their retention period (per category and state,
+    /// set on /beheer/workflow) and contact details past theirs; keeps counts
+    /// per month, category and state. The server also does this daily.
+    Purge,
     /// Run the gebiedsscan (spec v1) over an input directory and write its three output files.
     Scan {
         /// Directory with adressen.csv, bedrijven.csv, incidenten.csv, signalen.csv, gemeenten.geojson.
@@ -353,6 +357,11 @@ async fn serve(settings: &Settings, store: Store, demo: bool) -> Result<()> {
         }),
     };
     let state = AppState::new(store.clone(), config);
+    // Signals past their retention are purged at start and then daily.
+    bz_web::pages::signalen_purge::spawn(
+        state.clone(),
+        std::time::Duration::from_secs(24 * 3600),
+    );
     // Expired sessions are purged hourly.
     let purge_store = store.clone();
     tokio::spawn(async move {
@@ -486,6 +495,20 @@ async fn run(cli: Cli) -> Result<()> {
                 "Back-up geschreven / backup written: {} ({size} bytes)",
                 output.display()
             );
+            Ok(())
+        }
+        Command::Purge => {
+            let s = settings(&cli, None)?;
+            let store = open_store(&s).await?;
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let r = bz_web::pages::signalen_purge::run(&store, now, "cli").await?;
+            println!(
+                "Opgeschoond / purged: {} signalen / signals, {} keer contactgegevens / contact details; {} zonder bewaarregel bewaard / kept without a rule",
+                r.purged, r.contacts_cleared, r.without_rule
+            );
+            for c in &r.counts {
+                println!("  {} {} {}: {}", c.month, c.category, c.state, c.purged);
+            }
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {

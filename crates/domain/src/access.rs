@@ -68,6 +68,24 @@ pub enum Action {
     /// Upload registry and partner files for import (BAG, municipalities, businesses,
     /// incidents, signals) and follow the import's progress.
     ImportData,
+    /// Signals (meldingen) one by one: the list, a signal's page with its
+    /// history and files, the overdue list. Never for partners (they see
+    /// aggregates only); a coach only the signals assigned to them.
+    ViewSignals,
+    /// Enter a professional signal (intake form) or import partner signals.
+    IntakeSignals,
+    /// Work on a signal: change its state, add notes and files, tick the
+    /// drug-waste protocol. A coach only on signals assigned to them.
+    HandleSignals,
+    /// Triage: assign a signal to an organisation (and a user), merge
+    /// duplicates, forward to police, Meld Misdaad Anoniem, RIEC or the
+    /// Omgevingsdienst with the de-identified summary.
+    TriageSignals,
+    /// See the reporter's original text and contact details and write the
+    /// de-identified summary everyone else sees: the intake role only.
+    DeidentifySignals,
+    /// Edit the workflow of signals (states, transitions, deadlines, retention).
+    ManageWorkflow,
 }
 
 impl Action {
@@ -89,6 +107,12 @@ impl Action {
         Action::ViewIndicatorSets,
         Action::ManageIndicatorSets,
         Action::ImportData,
+        Action::ViewSignals,
+        Action::IntakeSignals,
+        Action::HandleSignals,
+        Action::TriageSignals,
+        Action::DeidentifySignals,
+        Action::ManageWorkflow,
     ];
 }
 
@@ -102,6 +126,14 @@ pub enum Resource<'a> {
     /// An object in an area (municipality); `subject_works_there` tells whether
     /// the area is one of the subject organisation's areas.
     InArea { subject_works_there: bool },
+    /// A signal: whether it lies in one of the subject organisation's areas
+    /// (the web layer decides; a signal without a municipality counts as in
+    /// the area of intake officers only), and to whom it is assigned.
+    Signal {
+        in_area: bool,
+        assigned_org_id: Option<&'a str>,
+        assigned_user_id: Option<&'a str>,
+    },
 }
 
 /// Why a request was denied.
@@ -149,6 +181,15 @@ pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>
         Action::ManageIndicatorSets => s.has_any(&[Analist, Beheerder]),
         // The platform administrator and the analysts bring in the data the scan uses.
         Action::ImportData => s.has_any(&[Analist, Beheerder]),
+        // Single signals are need-to-know: never for private partners; the
+        // coach only sees (and works on) what is assigned to them, which the
+        // resource check below enforces.
+        Action::ViewSignals => s.has_any(&[Intake, Toezichthouder, Aov, Analist, Coach]),
+        Action::IntakeSignals => s.has_any(&[Intake, Toezichthouder, Aov]),
+        Action::HandleSignals => s.has_any(&[Intake, Toezichthouder, Aov, Coach]),
+        Action::TriageSignals => s.has_any(&[Intake, Aov]),
+        Action::DeidentifySignals => s.has(Intake),
+        Action::ManageWorkflow => s.has(Beheerder),
     };
     if !allowed {
         return Err(Denial::Forbidden);
@@ -171,6 +212,22 @@ pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>
             } else {
                 Err(Denial::Forbidden)
             }
+        }
+        // Staff with a signal role see the signals of their areas and those
+        // assigned to their organisation; a coach (without such a role) only
+        // the signals assigned to them personally.
+        Resource::Signal {
+            in_area,
+            assigned_org_id,
+            assigned_user_id,
+        } => {
+            let staff = s.has_any(&[Intake, Toezichthouder, Aov, Analist]);
+            let ok = if staff {
+                *in_area || *assigned_org_id == Some(s.org_id.as_str())
+            } else {
+                s.has(Coach) && *assigned_user_id == Some(s.user_id.as_str())
+            };
+            if ok { Ok(()) } else { Err(Denial::Forbidden) }
         }
     }
 }
@@ -329,6 +386,119 @@ mod tests {
                 Some(&s),
                 Action::ViewLocationDetails,
                 &Resource::OwnedBy { org_id: "o2" }
+            ),
+            Err(Denial::Forbidden)
+        );
+    }
+
+    fn signal<'a>(in_area: bool, org: Option<&'a str>, user: Option<&'a str>) -> Resource<'a> {
+        Resource::Signal {
+            in_area,
+            assigned_org_id: org,
+            assigned_user_id: user,
+        }
+    }
+
+    #[test]
+    fn partners_never_see_single_signals() {
+        let s = subject(&[Role::Partner]);
+        for a in [
+            Action::ViewSignals,
+            Action::IntakeSignals,
+            Action::HandleSignals,
+            Action::TriageSignals,
+            Action::DeidentifySignals,
+        ] {
+            assert_eq!(decide(Some(&s), a, &Resource::Any), Err(Denial::Forbidden));
+            assert_eq!(
+                decide(Some(&s), a, &signal(true, Some("o1"), Some("u1"))),
+                Err(Denial::Forbidden),
+                "{a:?}"
+            );
+        }
+        assert_eq!(
+            decide(Some(&s), Action::ViewAreaAggregates, &Resource::Any),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn the_coach_sees_only_signals_assigned_to_them() {
+        let s = subject(&[Role::Coach]);
+        for a in [Action::ViewSignals, Action::HandleSignals] {
+            assert_eq!(
+                decide(Some(&s), a, &signal(true, Some("o1"), None)),
+                Err(Denial::Forbidden),
+                "in area, assigned to the organisation: {a:?}"
+            );
+            assert_eq!(
+                decide(Some(&s), a, &signal(true, Some("o1"), Some("u2"))),
+                Err(Denial::Forbidden),
+                "assigned to someone else: {a:?}"
+            );
+            assert_eq!(
+                decide(Some(&s), a, &signal(false, Some("o9"), Some("u1"))),
+                Ok(()),
+                "assigned to the coach: {a:?}"
+            );
+        }
+        for a in [
+            Action::IntakeSignals,
+            Action::TriageSignals,
+            Action::DeidentifySignals,
+        ] {
+            assert_eq!(decide(Some(&s), a, &Resource::Any), Err(Denial::Forbidden));
+        }
+    }
+
+    #[test]
+    fn signal_roles_follow_need_to_know() {
+        for r in Role::ALL {
+            let s = subject(&[*r]);
+            let ok = |a| decide(Some(&s), a, &Resource::Any).is_ok();
+            use Role::*;
+            assert_eq!(
+                ok(Action::ViewSignals),
+                matches!(r, Intake | Toezichthouder | Aov | Analist | Coach),
+                "{r:?}"
+            );
+            assert_eq!(
+                ok(Action::IntakeSignals),
+                matches!(r, Intake | Toezichthouder | Aov),
+                "{r:?}"
+            );
+            assert_eq!(
+                ok(Action::HandleSignals),
+                matches!(r, Intake | Toezichthouder | Aov | Coach),
+                "{r:?}"
+            );
+            assert_eq!(
+                ok(Action::TriageSignals),
+                matches!(r, Intake | Aov),
+                "{r:?}"
+            );
+            assert_eq!(ok(Action::DeidentifySignals), *r == Intake, "{r:?}");
+            assert_eq!(ok(Action::ManageWorkflow), *r == Beheerder, "{r:?}");
+        }
+        // Staff: their areas, or assigned to their organisation.
+        let s = subject(&[Role::Toezichthouder]);
+        assert_eq!(
+            decide(Some(&s), Action::ViewSignals, &signal(true, None, None)),
+            Ok(())
+        );
+        assert_eq!(
+            decide(
+                Some(&s),
+                Action::ViewSignals,
+                &signal(false, Some("o1"), None)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            decide(
+                Some(&s),
+                Action::ViewSignals,
+                &signal(false, Some("o2"), Some("u1"))
             ),
             Err(Denial::Forbidden)
         );

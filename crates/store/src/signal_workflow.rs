@@ -964,6 +964,477 @@ impl Store {
     }
 }
 
+/// A signal with everything the workflow pages show. `description` (the
+/// reporter's original words) and the contact details are for the intake
+/// role only; the web layer shows everyone else `summary`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalRecord {
+    pub id: String,
+    pub meldcode: Option<String>,
+    pub channel: String,
+    pub source: String,
+    pub source_org_id: Option<String>,
+    pub category: String,
+    pub state: String,
+    pub observed_on: String,
+    pub received_at: i64,
+    pub x: Option<f64>,
+    pub y: Option<f64>,
+    pub bag_id: Option<String>,
+    pub gemeente_code: Option<String>,
+    pub description: String,
+    pub summary: Option<String>,
+    pub summary_by: Option<String>,
+    pub summary_at: Option<i64>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_purge_at: Option<i64>,
+    pub assigned_org_id: Option<String>,
+    pub assigned_user_id: Option<String>,
+    pub closed_at: Option<i64>,
+    pub created_by: Option<String>,
+    pub merged_into: Option<String>,
+    pub updated_at: Option<i64>,
+}
+
+const RECORD_COLUMNS: &str = "id, meldcode, channel, source, source_org_id, category, state, observed_on, received_at, x, y, bag_id, gemeente_code, description, summary, summary_by, summary_at, contact_name, contact_email, contact_phone, contact_purge_at, assigned_org_id, assigned_user_id, closed_at, created_by, merged_into, updated_at";
+
+fn record(r: &AnyRow) -> Result<SignalRecord> {
+    Ok(SignalRecord {
+        id: r.try_get("id")?,
+        meldcode: r.try_get("meldcode")?,
+        channel: r.try_get("channel")?,
+        source: r.try_get("source")?,
+        source_org_id: r.try_get("source_org_id")?,
+        category: r.try_get("category")?,
+        state: r.try_get("state")?,
+        observed_on: r.try_get("observed_on")?,
+        received_at: r.try_get("received_at")?,
+        x: r.try_get("x")?,
+        y: r.try_get("y")?,
+        bag_id: r.try_get("bag_id")?,
+        gemeente_code: r.try_get("gemeente_code")?,
+        description: r.try_get("description")?,
+        summary: r.try_get("summary")?,
+        summary_by: r.try_get("summary_by")?,
+        summary_at: r.try_get("summary_at")?,
+        contact_name: r.try_get("contact_name")?,
+        contact_email: r.try_get("contact_email")?,
+        contact_phone: r.try_get("contact_phone")?,
+        contact_purge_at: r.try_get("contact_purge_at")?,
+        assigned_org_id: r.try_get("assigned_org_id")?,
+        assigned_user_id: r.try_get("assigned_user_id")?,
+        closed_at: r.try_get("closed_at")?,
+        created_by: r.try_get("created_by")?,
+        merged_into: r.try_get("merged_into")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// A professional signal from the intake form or the API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSignal {
+    pub id: String,
+    pub channel: String,
+    /// An intake source code (`wijkagent`, `erfbetreder`, …) or, for
+    /// imports, the partner organisation's name.
+    pub source: String,
+    pub source_org_id: Option<String>,
+    pub category: String,
+    /// The workflow's initial state.
+    pub state: String,
+    pub observed_on: String,
+    pub received_at: i64,
+    pub x: Option<f64>,
+    pub y: Option<f64>,
+    pub bag_id: Option<String>,
+    pub gemeente_code: Option<String>,
+    pub description: String,
+    pub created_by: Option<String>,
+}
+
+/// Insert a signal and its `created` history line (refused with
+/// [`StoreError::Conflict`] when the id exists).
+pub async fn insert_signal(tx: &mut WriteTx, s: &NewSignal, actor: &Actor) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO signals (id, channel, source, source_org_id, category, state, observed_on, received_at, x, y, bag_id, gemeente_code, description, created_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(s.id.clone())
+    .bind(s.channel.clone())
+    .bind(s.source.clone())
+    .bind(s.source_org_id.clone())
+    .bind(s.category.clone())
+    .bind(s.state.clone())
+    .bind(s.observed_on.clone())
+    .bind(s.received_at)
+    .bind(s.x)
+    .bind(s.y)
+    .bind(s.bag_id.clone())
+    .bind(s.gemeente_code.clone())
+    .bind(s.description.clone())
+    .bind(s.created_by.clone())
+    .bind(s.received_at)
+    .execute(tx.conn())
+    .await
+    .map_err(|e| StoreError::conflict_or(e, "signal"))?;
+    append_history(
+        tx,
+        &NewHistory {
+            signal_id: s.id.clone(),
+            at: s.received_at,
+            actor: actor.clone(),
+            kind: kinds::CREATED,
+            text: None,
+            data: serde_json::json!({
+                "category": s.category,
+                "source": s.source,
+                "channel": s.channel,
+                "state": s.state,
+            }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Change the state from `from` to `to` (refused with
+/// [`StoreError::Conflict`] when the signal is no longer in `from`: someone
+/// else changed it first) and append the `state` history line. `closed`
+/// sets `closed_at` (a closed state) or clears it (reopened).
+#[allow(clippy::too_many_arguments)]
+pub async fn change_state(
+    tx: &mut WriteTx,
+    id: &str,
+    from: &str,
+    to: &str,
+    text: Option<&str>,
+    closed: bool,
+    actor: &Actor,
+    at: i64,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE signals SET state = $1, closed_at = $2, updated_at = $3 WHERE id = $4 AND state = $5",
+    )
+    .bind(to.to_string())
+    .bind(closed.then_some(at))
+    .bind(at)
+    .bind(id.to_string())
+    .bind(from.to_string())
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            what: "state change",
+        });
+    }
+    append_history(
+        tx,
+        &NewHistory {
+            signal_id: id.to_string(),
+            at,
+            actor: actor.clone(),
+            kind: kinds::STATE,
+            text: text.map(str::to_string),
+            data: serde_json::json!({ "from": from, "to": to }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Assign a signal to an organisation and optionally one of its users.
+pub async fn assign(
+    tx: &mut WriteTx,
+    id: &str,
+    org_id: &str,
+    user_id: Option<&str>,
+    actor: &Actor,
+    at: i64,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE signals SET assigned_org_id = $1, assigned_user_id = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(org_id.to_string())
+    .bind(user_id.map(str::to_string))
+    .bind(at)
+    .bind(id.to_string())
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound { what: "signal" });
+    }
+    append_history(
+        tx,
+        &NewHistory {
+            signal_id: id.to_string(),
+            at,
+            actor: actor.clone(),
+            kind: kinds::ASSIGNED,
+            text: None,
+            data: serde_json::json!({ "organisation_id": org_id, "user_id": user_id }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Store the de-identified summary (what everyone but intake sees). The
+/// history line records that it was written, not its text: the text can
+/// change later and the history is never edited.
+pub async fn set_summary(
+    tx: &mut WriteTx,
+    id: &str,
+    summary: &str,
+    actor: &Actor,
+    at: i64,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE signals SET summary = $1, summary_by = $2, summary_at = $3, updated_at = $3 WHERE id = $4",
+    )
+    .bind(summary.to_string())
+    .bind(actor.name())
+    .bind(at)
+    .bind(id.to_string())
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound { what: "signal" });
+    }
+    append_history(
+        tx,
+        &NewHistory {
+            signal_id: id.to_string(),
+            at,
+            actor: actor.clone(),
+            kind: kinds::SUMMARY,
+            text: None,
+            data: serde_json::json!({ "chars": summary.chars().count() }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Contact details the reporter chose to give, with the moment they are
+/// cleared by the purge (their own retention).
+pub async fn set_contact(
+    tx: &mut WriteTx,
+    id: &str,
+    name: Option<&str>,
+    email: Option<&str>,
+    phone: Option<&str>,
+    purge_at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE signals SET contact_name = $1, contact_email = $2, contact_phone = $3, contact_purge_at = $4 WHERE id = $5",
+    )
+    .bind(name.map(str::to_string))
+    .bind(email.map(str::to_string))
+    .bind(phone.map(str::to_string))
+    .bind(purge_at)
+    .bind(id.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Which signals the list shows.
+#[derive(Debug, Clone, Default)]
+pub struct SignalQuery {
+    /// Signals in these municipalities …
+    pub gemeenten: Vec<String>,
+    /// … or without a municipality …
+    pub include_unplaced: bool,
+    /// … or assigned to this organisation …
+    pub assigned_org: Option<String>,
+    /// … or assigned to this user.
+    pub assigned_user: Option<String>,
+    pub state: Option<String>,
+    pub category: Option<String>,
+    /// Only signals not merged into another.
+    pub exclude_merged: bool,
+    pub limit: i64,
+}
+
+/// A signal as the purge sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetentionRow {
+    pub id: String,
+    pub category: String,
+    pub state: String,
+    pub received_at: i64,
+    pub closed_at: Option<i64>,
+    pub merged_into: Option<String>,
+}
+
+impl Store {
+    /// One signal.
+    pub async fn signal(&self, id: &str) -> Result<Option<SignalRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM signals WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(record).transpose()
+    }
+
+    /// Signals by [`SignalQuery`], newest first. The caller still decides
+    /// access per signal.
+    pub async fn signals_for(&self, q: &SignalQuery) -> Result<Vec<SignalRecord>> {
+        let mut scope = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        if !q.gemeenten.is_empty() {
+            scope.push(format!(
+                "gemeente_code IN ({})",
+                placeholders(binds.len() + 1, q.gemeenten.len())
+            ));
+            binds.extend(q.gemeenten.iter().cloned());
+        }
+        if q.include_unplaced {
+            scope.push("gemeente_code IS NULL".to_string());
+        }
+        if let Some(o) = &q.assigned_org {
+            binds.push(o.clone());
+            scope.push(format!("assigned_org_id = ${}", binds.len()));
+        }
+        if let Some(u) = &q.assigned_user {
+            binds.push(u.clone());
+            scope.push(format!("assigned_user_id = ${}", binds.len()));
+        }
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM signals WHERE ({})",
+            scope.join(" OR ")
+        );
+        if let Some(s) = &q.state {
+            binds.push(s.clone());
+            sql.push_str(&format!(" AND state = ${}", binds.len()));
+        }
+        if let Some(c) = &q.category {
+            binds.push(c.clone());
+            sql.push_str(&format!(" AND category = ${}", binds.len()));
+        }
+        if q.exclude_merged {
+            sql.push_str(" AND merged_into IS NULL");
+        }
+        sql.push_str(&format!(
+            " ORDER BY received_at DESC, id DESC LIMIT {}",
+            q.limit.clamp(1, 5000)
+        ));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            query = query.bind(b);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter().map(record).collect()
+    }
+
+    /// Candidates for duplicates of a signal: within `radius` m of (x, y)
+    /// or on the same BAG object, received since `since` (Unix seconds),
+    /// not merged away.
+    pub async fn duplicate_candidates(
+        &self,
+        point: Option<(f64, f64)>,
+        radius: f64,
+        bag_id: Option<&str>,
+        since: i64,
+    ) -> Result<Vec<SignalRecord>> {
+        let mut out: Vec<SignalRecord> = Vec::new();
+        if let Some((x, y)) = point {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {RECORD_COLUMNS} FROM signals WHERE x >= $1 AND x <= $2 AND y >= $3 AND y <= $4 AND received_at >= $5 AND merged_into IS NULL"
+            )))
+            .bind(x - radius)
+            .bind(x + radius)
+            .bind(y - radius)
+            .bind(y + radius)
+            .bind(since)
+            .fetch_all(self.pool())
+            .await?;
+            for r in &rows {
+                out.push(record(r)?);
+            }
+        }
+        if let Some(b) = bag_id.filter(|b| !b.trim().is_empty()) {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {RECORD_COLUMNS} FROM signals WHERE bag_id = $1 AND received_at >= $2 AND merged_into IS NULL"
+            )))
+            .bind(b.to_string())
+            .bind(since)
+            .fetch_all(self.pool())
+            .await?;
+            for r in &rows {
+                let rec = record(r)?;
+                if !out.iter().any(|o| o.id == rec.id) {
+                    out.push(rec);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The `state` history lines (at, to) of each of `ids`, oldest first.
+    pub async fn state_changes(
+        &self,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Vec<(i64, String)>>> {
+        let mut out: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
+        for chunk in ids.chunks(200) {
+            let sql = format!(
+                "SELECT signal_id, at, data FROM signal_history WHERE kind = 'state' AND signal_id IN ({}) ORDER BY at, id",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(id.clone());
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                let data: String = r.try_get("data")?;
+                let v: serde_json::Value = serde_json::from_str(&data)
+                    .map_err(|e| StoreError::Corrupt(format!("signal history data: {e}")))?;
+                let to = v
+                    .get("to")
+                    .and_then(|t| t.as_str())
+                    .ok_or_else(|| StoreError::Corrupt("state line without target".into()))?
+                    .to_string();
+                out.entry(r.try_get("signal_id")?)
+                    .or_default()
+                    .push((r.try_get("at")?, to));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every signal, as the retention purge needs it.
+    pub async fn retention_rows(&self) -> Result<Vec<RetentionRow>> {
+        let rows = sqlx::query(
+            "SELECT id, category, state, received_at, closed_at, merged_into FROM signals ORDER BY received_at, id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RetentionRow {
+                    id: r.try_get("id")?,
+                    category: r.try_get("category")?,
+                    state: r.try_get("state")?,
+                    received_at: r.try_get("received_at")?,
+                    closed_at: r.try_get("closed_at")?,
+                    merged_into: r.try_get("merged_into")?,
+                })
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

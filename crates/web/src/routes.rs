@@ -162,6 +162,107 @@ pub fn table() -> Vec<RouteSpec> {
             ViewScanResults,
             get(map::location),
         ),
+        r(g.clone(), "/signalen", ViewSignals, get(signalen::list)),
+        r(
+            g.clone(),
+            "/signalen/nieuw",
+            IntakeSignals,
+            get(signalen_intake::form),
+        ),
+        r(
+            p.clone(),
+            "/signalen/nieuw",
+            IntakeSignals,
+            post(signalen_intake::submit),
+        ),
+        r(
+            g.clone(),
+            "/signalen/termijn",
+            ViewSignals,
+            get(signalen::overdue),
+        ),
+        r(g.clone(), "/signalen/{id}", ViewSignals, get(signalen::detail)),
+        r(
+            g.clone(),
+            "/signalen/{id}/bijlagen/{bijlage}",
+            ViewSignals,
+            get(signalen::attachment),
+        ),
+        r(
+            p.clone(),
+            "/signalen/{id}/status",
+            HandleSignals,
+            post(signalen_actions::transition),
+        ),
+        r(
+            p.clone(),
+            "/signalen/{id}/notitie",
+            HandleSignals,
+            post(signalen_actions::note),
+        ),
+        r(
+            p.clone(),
+            "/signalen/{id}/protocol",
+            HandleSignals,
+            post(signalen_actions::tick),
+        ),
+        // Multipart is read by the handler as a stream; the route's own limit applies.
+        r(
+            p.clone(),
+            "/signalen/{id}/bijlagen",
+            IntakeSignals,
+            post(signalen_actions::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .body_limit(BodyLimit::Bytes(signalen_actions::MAX_UPLOAD_BODY)),
+        r(
+            p.clone(),
+            "/signalen/{id}/toewijzen",
+            TriageSignals,
+            post(signalen_actions::assign),
+        ),
+        r(
+            p.clone(),
+            "/signalen/{id}/doorzetten",
+            TriageSignals,
+            post(signalen_actions::forward),
+        ),
+        r(
+            p.clone(),
+            "/signalen/{id}/samenvoegen",
+            TriageSignals,
+            post(signalen_actions::merge),
+        ),
+        r(
+            p.clone(),
+            "/signalen/{id}/samenvatting",
+            DeidentifySignals,
+            post(signalen_actions::summary),
+        ),
+        r(
+            g.clone(),
+            "/beheer/workflow",
+            ManageWorkflow,
+            get(signalen_beheer::form),
+        ),
+        r(
+            p.clone(),
+            "/beheer/workflow",
+            ManageWorkflow,
+            post(signalen_beheer::save),
+        ),
+        r(
+            g.clone(),
+            "/api/v1/signalen",
+            ViewSignals,
+            get(signalen_api::list),
+        ),
+        r(
+            p.clone(),
+            "/api/v1/signalen",
+            IntakeSignals,
+            post(signalen_api::import).layer(DefaultBodyLimit::disable()),
+        )
+        .body_limit(BodyLimit::Bytes(signalen_api::MAX_IMPORT_BYTES)),
         r(g.clone(), "/account", ManageOwnAccount, get(account::show)),
         r(
             p.clone(),
@@ -400,6 +501,11 @@ pub const NAV: &[NavEntry] = &[
         action: Action::ViewAreaAggregates,
     },
     NavEntry {
+        href: "/signalen",
+        label: "nav.signals",
+        action: Action::ViewSignals,
+    },
+    NavEntry {
         href: "/algoritmeregister",
         label: "nav.algorithm",
         action: Action::ViewPublic,
@@ -418,6 +524,11 @@ pub const NAV: &[NavEntry] = &[
         href: "/beheer/import",
         label: "nav.import",
         action: Action::ImportData,
+    },
+    NavEntry {
+        href: "/beheer/workflow",
+        label: "nav.workflow",
+        action: Action::ManageWorkflow,
     },
     NavEntry {
         href: "/beheer/audit",

@@ -80,6 +80,24 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         | ("POST", "/api/v1/gebiedsscan/{run}/adres/{address}/besluit") => {
             Who::Roles(&[Role::Analist, Role::Aov])
         }
+        ("GET", "/signalen")
+        | ("GET", "/signalen/termijn")
+        | ("GET", "/signalen/{id}")
+        | ("GET", "/signalen/{id}/bijlagen/{bijlage}")
+        | ("GET", "/api/v1/signalen") => Who::Roles(&[Intake, Toezichthouder, Aov, Analist, Coach]),
+        ("GET" | "POST", "/signalen/nieuw")
+        | ("POST", "/signalen/{id}/bijlagen")
+        | ("POST", "/api/v1/signalen") => Who::Roles(&[Intake, Toezichthouder, Aov]),
+        (
+            "POST",
+            "/signalen/{id}/status" | "/signalen/{id}/notitie" | "/signalen/{id}/protocol",
+        ) => Who::Roles(&[Intake, Toezichthouder, Aov, Coach]),
+        (
+            "POST",
+            "/signalen/{id}/toewijzen" | "/signalen/{id}/doorzetten" | "/signalen/{id}/samenvoegen",
+        ) => Who::Roles(&[Intake, Aov]),
+        ("POST", "/signalen/{id}/samenvatting") => Who::Roles(&[Intake]),
+        ("GET" | "POST", "/beheer/workflow") => Who::Roles(ADMIN),
         _ => return None,
     })
 }
@@ -90,6 +108,7 @@ fn concrete(path: &str) -> String {
         .replace("{id}", "00000000-0000-7000-8000-000000000000")
         .replace("{run}", "00000000-0000-7000-8000-000000000000")
         .replace("{job}", "00000000000000000000000000000000")
+        .replace("{bijlage}", "00000000-0000-7000-8000-000000000001")
         .replace("{address}", "0000000000000000")
         .replace("{code}", "GM0000")
         .replace("{key}", "gebiedsscan-v1")

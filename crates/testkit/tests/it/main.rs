@@ -10,6 +10,7 @@ mod login;
 mod map;
 mod melden;
 mod scan;
+mod signals;
 mod store;
 
 /// Print which database this run uses, once per test (visible with --nocapture).
