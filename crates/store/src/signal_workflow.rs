@@ -639,6 +639,29 @@ pub async fn purge_signals(tx: &mut WriteTx, ids: &[String], counts: &[PurgeCoun
     Ok(removed)
 }
 
+/// Delete what belongs to the signals of one municipality (history, files,
+/// hand-offs, ticks, merges), before those signals are deleted when the
+/// municipality's data is replaced (the demo refresh).
+pub async fn delete_workflow_of_gemeente(tx: &mut WriteTx, code: &str) -> Result<()> {
+    let ids = "SELECT id FROM signals WHERE gemeente_code = $1";
+    for sql in [
+        format!("DELETE FROM signal_history WHERE signal_id IN ({ids})"),
+        format!("DELETE FROM signal_attachments WHERE signal_id IN ({ids})"),
+        format!("DELETE FROM signal_forwards WHERE signal_id IN ({ids})"),
+        format!("DELETE FROM signal_protocol_ticks WHERE signal_id IN ({ids})"),
+        format!(
+            "DELETE FROM signal_merges WHERE absorbed_id IN ({ids}) OR surviving_id IN ({ids})"
+        ),
+        format!("UPDATE signals SET merged_into = NULL WHERE merged_into IN ({ids})"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(code.to_string())
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
 /// Clear the contact details of signals whose contact retention ended
 /// (`contact_purge_at <= now`), with a history line each; returns how many.
 pub async fn purge_contacts(tx: &mut WriteTx, now: i64) -> Result<u64> {
@@ -1724,6 +1747,51 @@ mod tests {
             .find(|c| c.month == month && c.category == "drugsafval" && c.state == "nieuw")
             .map_or(0, |c| c.purged);
         assert_eq!(now, had + 1);
+    }
+
+    #[tokio::test]
+    async fn replacing_a_municipalitys_data_removes_its_signals_with_their_history() {
+        let (store, _dir) = store().await;
+        let mut tx = store.begin_write().await.expect("tx");
+        let row = NewSignal {
+            id: new_id(),
+            channel: "intake".into(),
+            source: "boa".into(),
+            source_org_id: None,
+            category: "overig".into(),
+            state: "nieuw".into(),
+            observed_on: "2026-03-02".into(),
+            received_at: 100,
+            x: Some(230_000.0),
+            y: Some(480_000.0),
+            bag_id: None,
+            gemeente_code: Some("GM9999".into()),
+            description: "Lege schuur wordt verhuurd".into(),
+            created_by: None,
+        };
+        insert_signal(&mut tx, &row, &user()).await.expect("insert");
+        add_attachment(
+            &mut tx,
+            &NewAttachment {
+                signal_id: row.id.clone(),
+                at: 101,
+                actor: user(),
+                file_name: Some("verslag.pdf".into()),
+                content_type: "application/pdf".into(),
+                bytes: b"%PDF-1.4",
+            },
+        )
+        .await
+        .expect("attachment");
+        tx.commit().await.expect("commit");
+        let mut tx = store.begin_write().await.expect("tx");
+        crate::area::clear_gemeente_data(&mut tx, "GM9999")
+            .await
+            .expect("clear");
+        tx.commit().await.expect("commit");
+        assert!(store.signal(&row.id).await.expect("read").is_none());
+        assert!(store.history(&row.id).await.expect("history").is_empty());
+        assert!(store.attachments(&row.id).await.expect("files").is_empty());
     }
 
     #[tokio::test]
