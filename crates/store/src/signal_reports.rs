@@ -376,6 +376,9 @@ pub struct ReporterView {
     pub state: String,
     pub received_at: i64,
     pub closed_at: Option<i64>,
+    /// After a merge: the state of the signal this one was merged into
+    /// (followed to the end of the chain), which is where the work goes on.
+    pub merged_state: Option<String>,
 }
 
 impl Store {
@@ -383,25 +386,44 @@ impl Store {
     /// caller verifies the secret against `secret_hash`).
     pub async fn signal_by_meldcode(&self, meldcode: &str) -> Result<Option<ReporterView>> {
         let row = sqlx::query(
-            "SELECT id, meldcode, secret_hash, category, state, received_at, closed_at FROM signals WHERE meldcode = $1",
+            "SELECT id, meldcode, secret_hash, category, state, received_at, closed_at, merged_into FROM signals WHERE meldcode = $1",
         )
         .bind(meldcode.to_string())
         .fetch_optional(self.pool())
         .await?;
-        row.map(|r| {
-            Ok(ReporterView {
-                id: r.try_get("id")?,
-                meldcode: r.try_get("meldcode")?,
-                secret_hash: r
-                    .try_get::<Option<String>, _>("secret_hash")?
-                    .unwrap_or_default(),
-                category: r.try_get("category")?,
-                state: r.try_get("state")?,
-                received_at: r.try_get("received_at")?,
-                closed_at: r.try_get("closed_at")?,
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let mut merged_state = None;
+        let mut next: Option<String> = r.try_get("merged_into")?;
+        // A merge chain is short; the bound guards against a cycle in bad data.
+        for _ in 0..16 {
+            let Some(id) = next.take() else { break };
+            let m = sqlx::query("SELECT state, merged_into FROM signals WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+            if let Some(m) = m {
+                merged_state = Some(m.try_get::<String, _>("state")?);
+                next = m.try_get("merged_into")?;
+            }
+        }
+        Some(r)
+            .map(|r| {
+                Ok(ReporterView {
+                    id: r.try_get("id")?,
+                    meldcode: r.try_get("meldcode")?,
+                    secret_hash: r
+                        .try_get::<Option<String>, _>("secret_hash")?
+                        .unwrap_or_default(),
+                    category: r.try_get("category")?,
+                    state: r.try_get("state")?,
+                    received_at: r.try_get("received_at")?,
+                    closed_at: r.try_get("closed_at")?,
+                    merged_state,
+                })
             })
-        })
-        .transpose()
+            .transpose()
     }
 
     /// How many signals came in through the public form.

@@ -1045,3 +1045,63 @@ async fn acknowledged_reports_survive_a_sigkill() {
     assert!(integrity.starts_with("ok"), "{integrity}");
     store.close().await;
 }
+
+#[tokio::test]
+async fn a_merged_report_shows_the_state_of_the_signal_it_was_merged_into() {
+    let app = setup().await;
+    let mut c = app.client();
+    let mut codes = Vec::new();
+    for _ in 0..2 {
+        let r = post_multipart(
+            &mut c,
+            "/melden",
+            &[
+                ("bag_id", BAG_ID),
+                ("category", "hennepteelt"),
+                ("description", DESCRIPTION),
+                ("contact", "nee"),
+            ],
+            &[],
+        )
+        .await;
+        codes.push(credentials(&r.body));
+    }
+    let id_of = |m: String| {
+        let pool = app.store.pool().clone();
+        async move {
+            sqlx::query("SELECT id FROM signals WHERE meldcode = $1")
+                .bind(m)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get::<String, _>("id")
+        }
+    };
+    let surviving = id_of(codes[0].0.clone()).await;
+    let absorbed = id_of(codes[1].0.clone()).await;
+    let mut tx = app.store.begin_write().await.unwrap();
+    bz_store::signal_workflow::merge(&mut tx, &surviving, &absorbed, ("u1", "Intake"), 10)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE signals SET state = 'in_behandeling' WHERE id = $1")
+        .bind(surviving)
+        .execute(tx.conn())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (meldcode, secret) = &codes[1];
+    let r = c
+        .post_raw(
+            "/melden/status",
+            "application/x-www-form-urlencoded",
+            format!("meldcode={}&geheim={}", urlenc(meldcode), urlenc(secret)),
+        )
+        .await
+        .unwrap();
+    assert!(
+        r.body.contains("<strong>In behandeling</strong>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("samengevoegd met een andere melding"));
+}

@@ -883,7 +883,10 @@ fn status_view(lang: Lang, v: &ReporterView, additions: &[(i64, String)]) -> Sta
             Lang::En => c.name_en().to_string(),
         })
         .unwrap_or_else(|_| v.category.clone());
-    let (state, explanation) = state_texts(lang, &v.state);
+    let (state, mut explanation) = state_texts(lang, v.merged_state.as_deref().unwrap_or(&v.state));
+    if v.merged_state.is_some() {
+        explanation = format!("{} {explanation}", i18n::tr(lang, "melden.merged"));
+    }
     StatusView {
         category,
         state,
