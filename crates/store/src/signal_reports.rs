@@ -633,4 +633,134 @@ mod tests {
     fn like_patterns_are_escaped() {
         assert_eq!(escape_like("a_b%c\\"), "a\\_b\\%c\\\\");
     }
+    async fn store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        (Store::open(&url).await.expect("store"), dir)
+    }
+
+    fn report(n: usize, meldcode: &str) -> NewPublicReport {
+        NewPublicReport {
+            id: new_id(),
+            meldcode: meldcode.into(),
+            secret_hash: format!("sha256v1${n:064}"),
+            source: "publiek".into(),
+            category: "overig".into(),
+            state: "nieuw".into(),
+            observed_on: "2026-12-03".into(),
+            received_at: 1_800_000_000,
+            x: Some(155_000.0),
+            y: Some(463_000.0),
+            bag_id: None,
+            gemeente_code: None,
+            description: format!("Melding nummer {n}"),
+            contact: (n % 2 == 0).then(|| ReportContact {
+                name: None,
+                email: Some(format!("r{n}@example.nl")),
+                phone: None,
+            }),
+            photos: Vec::new(),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_reports_are_committed_in_batches_and_a_bad_one_fails_alone() {
+        let (store, _dir) = store().await;
+        let writer = GroupCommit::start(store.clone());
+        let mut tasks = Vec::new();
+        for n in 0..200 {
+            let w = writer.clone();
+            tasks.push(tokio::spawn(async move {
+                w.submit(report(n, &format!("M-{n:04}-AAAA"))).await
+            }));
+        }
+        // The same meldcode twice: one of them is refused, the other stored.
+        for _ in 0..2 {
+            let w = writer.clone();
+            tasks.push(tokio::spawn(async move {
+                w.submit(report(999, "M-DUPL-CODE")).await
+            }));
+        }
+        let mut ok = 0;
+        let mut failed = 0;
+        for t in tasks {
+            match t.await.expect("task") {
+                Ok(()) => ok += 1,
+                Err(ReportError::Failed(_)) => failed += 1,
+                Err(e) => panic!("unexpected {e}"),
+            }
+        }
+        assert_eq!((ok, failed), (201, 1));
+        assert_eq!(store.count_public_reports().await.expect("count"), 201);
+        let codes: Vec<String> = (0..200).map(|n| format!("M-{n:04}-AAAA")).collect();
+        assert_eq!(
+            store.stored_meldcodes(&codes).await.expect("codes").len(),
+            200
+        );
+        // Every report has its `created` line by the reporter; contact
+        // details carry their purge time.
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM signal_history WHERE kind = 'created' AND actor_kind = 'reporter'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .expect("history")
+        .try_get("n")
+        .expect("n");
+        assert_eq!(n, 201);
+        let v = store
+            .signal_by_meldcode("M-0002-AAAA")
+            .await
+            .expect("lookup")
+            .expect("stored");
+        assert_eq!(v.state, "nieuw");
+        let purge: Option<i64> = sqlx::query("SELECT contact_purge_at FROM signals WHERE id = $1")
+            .bind(v.id.clone())
+            .fetch_one(store.pool())
+            .await
+            .expect("row")
+            .try_get("contact_purge_at")
+            .expect("col");
+        assert_eq!(purge, Some(1_800_000_000 + CONTACT_RETENTION_SECS));
+        assert_eq!(store.integrity_check().await.expect("check"), "ok");
+    }
+
+    #[tokio::test]
+    async fn reporter_additions_are_listed_without_officer_lines() {
+        let (store, _dir) = store().await;
+        let writer = GroupCommit::start(store.clone());
+        let r = report(1, "M-ADDI-TION");
+        let id = r.id.clone();
+        writer.submit(r).await.expect("submit");
+        store
+            .add_reporter_information(&ReporterAddition {
+                signal_id: id.clone(),
+                at: 1_800_000_100,
+                text: Some("Nog een busje gezien.".into()),
+                photos: vec![ReportPhoto {
+                    content_type: "image/png".into(),
+                    file_name: "foto-1.png".into(),
+                    bytes: vec![0x89, b'P', b'N', b'G'],
+                }],
+            })
+            .await
+            .expect("addition");
+        store
+            .append_history(&NewHistory {
+                signal_id: id.clone(),
+                at: 1_800_000_200,
+                actor: Actor::System,
+                kind: kinds::NOTE,
+                text: Some("intern".into()),
+                data: serde_json::json!({}),
+            })
+            .await
+            .expect("note");
+        let (texts, photos) = store.reporter_additions(&id).await.expect("additions");
+        assert_eq!(
+            texts,
+            vec![(1_800_000_100, "Nog een busje gezien.".to_string())]
+        );
+        assert_eq!(photos, 1);
+    }
 }
