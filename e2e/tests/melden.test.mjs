@@ -160,3 +160,17 @@ test("a report by keyboard only", async () => {
   assert.match((await page.textContent("#meldcode")).trim(), /^M-/);
   await page.context().close();
 });
+
+test("the report form and the status page in English pass axe", async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.base}/taal/en?terug=%2Fmelden`);
+  await page.waitForURL(/\/melden$/);
+  assert.match(await page.textContent("h1"), /Report something about the rural area/);
+  assert.match(await page.textContent("#spoed"), /Call 112/);
+  await page.waitForSelector("#meldkaart[data-state=ready]", { timeout: 30_000 });
+  await noViolations(page, "report form (English)");
+  await page.goto(`${server.base}/melden/status`);
+  assert.match(await page.textContent("h1"), /Status of your report/);
+  await noViolations(page, "status form (English)");
+  await page.context().close();
+});

@@ -68,6 +68,21 @@ pub enum Action {
     /// Upload registry and partner files for import (BAG, municipalities, businesses,
     /// incidents, signals) and follow the import's progress.
     ImportData,
+    /// De boer op and integrale acties: the rounds and actions of the
+    /// organisation's areas, their target lists, routes and results.
+    ViewFieldWork,
+    /// Plan a visit round or an integrale actie (target list, teams, routes).
+    PlanFieldWork,
+    /// Record a visit on a farmyard or an organisation's outcome of an action.
+    RecordFieldWork,
+    /// Coach referrals: the list and a referral's page (what each role sees of
+    /// it is decided by `bz_field::coaching::view`).
+    ViewReferrals,
+    /// Refer a farmer to an agro-coach (only with their consent).
+    ReferToCoach,
+    /// Work a referral's file: conversations, notes, steps, its status (the
+    /// coach organisation only; the handler checks it is the referral's coach).
+    WorkCoachFile,
     /// Signals (meldingen) one by one: the list, a signal's page with its
     /// history and files, the overdue list. Never for partners (they see
     /// aggregates only); a coach only the signals assigned to them.
@@ -107,6 +122,12 @@ impl Action {
         Action::ViewIndicatorSets,
         Action::ManageIndicatorSets,
         Action::ImportData,
+        Action::ViewFieldWork,
+        Action::PlanFieldWork,
+        Action::RecordFieldWork,
+        Action::ViewReferrals,
+        Action::ReferToCoach,
+        Action::WorkCoachFile,
         Action::ViewSignals,
         Action::IntakeSignals,
         Action::HandleSignals,
@@ -181,6 +202,15 @@ pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>
         Action::ManageIndicatorSets => s.has_any(&[Analist, Beheerder]),
         // The platform administrator and the analysts bring in the data the scan uses.
         Action::ImportData => s.has_any(&[Analist, Beheerder]),
+        // The field work of the municipality's safety staff, enforcement and police.
+        Action::ViewFieldWork => s.has_any(&[Aov, Toezichthouder, Analist]),
+        Action::PlanFieldWork => s.has_any(&[Aov, Toezichthouder]),
+        Action::RecordFieldWork => s.has_any(&[Aov, Toezichthouder]),
+        // Referrals: the coarse status for the operational roles, the file for
+        // coaches; never for partners or the platform administrator.
+        Action::ViewReferrals => s.has_any(&[Aov, Toezichthouder, Analist, Intake, Coach]),
+        Action::ReferToCoach => s.has_any(&[Aov, Toezichthouder, Intake]),
+        Action::WorkCoachFile => s.has(Coach),
         // Single signals are need-to-know: never for private partners; the
         // coach only sees (and works on) what is assigned to them, which the
         // resource check below enforces.
@@ -274,6 +304,25 @@ mod tests {
                     Err(Denial::Forbidden)
                 };
                 assert_eq!(decide(Some(&s), a, &Resource::Any), expect, "{r:?} {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn field_work_and_coaching_are_for_their_roles_only() {
+        use Role::*;
+        let expect: &[(Action, &[Role])] = &[
+            (Action::ViewFieldWork, &[Aov, Toezichthouder, Analist]),
+            (Action::PlanFieldWork, &[Aov, Toezichthouder]),
+            (Action::RecordFieldWork, &[Aov, Toezichthouder]),
+            (Action::ViewReferrals, &[Aov, Toezichthouder, Analist, Intake, Coach]),
+            (Action::ReferToCoach, &[Aov, Toezichthouder, Intake]),
+            (Action::WorkCoachFile, &[Coach]),
+        ];
+        for (action, roles) in expect {
+            for r in Role::ALL {
+                let d = decide(Some(&subject(&[*r])), *action, &Resource::Any);
+                assert_eq!(d.is_ok(), roles.contains(r), "{action:?} {r:?}");
             }
         }
     }

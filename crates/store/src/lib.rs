@@ -11,6 +11,7 @@
 pub mod area;
 pub mod audit;
 pub mod backup;
+pub mod field;
 pub mod gpkg;
 pub mod indicators;
 pub mod map;

@@ -125,6 +125,32 @@ pub fn table() -> Vec<RouteSpec> {
             post(melden::add).layer(DefaultBodyLimit::disable()),
         )
         .body_limit(BodyLimit::Bytes(melden::MAX_BODY_BYTES)),
+        r(g.clone(), "/deboerop", ViewFieldWork, get(deboerop::list)),
+        r(p.clone(), "/deboerop", PlanFieldWork, post(deboerop::create)),
+        r(
+            g.clone(),
+            "/deboerop/{round}",
+            ViewFieldWork,
+            get(deboerop::show),
+        ),
+        r(
+            g.clone(),
+            "/deboerop/{round}/route/{team}",
+            ViewFieldWork,
+            get(deboerop::route_sheet),
+        ),
+        r(
+            g.clone(),
+            "/deboerop/{round}/bezoek/{address}",
+            RecordFieldWork,
+            get(deboerop::visit_form),
+        ),
+        r(
+            p.clone(),
+            "/deboerop/{round}/bezoek/{address}",
+            RecordFieldWork,
+            post(deboerop::visit_submit),
+        ),
         r(g.clone(), "/kaart", ViewAreaAggregates, get(map::page)),
         r(
             g.clone(),
@@ -504,6 +530,11 @@ pub const NAV: &[NavEntry] = &[
         href: "/signalen",
         label: "nav.signals",
         action: Action::ViewSignals,
+    },
+    NavEntry {
+        href: "/deboerop",
+        label: "nav.field",
+        action: Action::ViewFieldWork,
     },
     NavEntry {
         href: "/algoritmeregister",

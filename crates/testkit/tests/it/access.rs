@@ -72,6 +72,13 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         | ("GET", "/kaart/tegels/{z}/{x}/{y}")
         | ("GET", "/api/v1/kaart/vierkanten") => Who::AnyUser,
         ("GET", "/kaart/locatie/{address}") => Who::Roles(&[Analist, Aov, Toezichthouder]),
+        ("GET", "/deboerop")
+        | ("GET", "/deboerop/{round}")
+        | ("GET", "/deboerop/{round}/route/{team}") => Who::Roles(&[Aov, Toezichthouder, Analist]),
+        ("POST", "/deboerop") => Who::Roles(&[Aov, Toezichthouder]),
+        ("GET" | "POST", "/deboerop/{round}/bezoek/{address}") => {
+            Who::Roles(&[Aov, Toezichthouder])
+        }
         ("GET" | "POST", "/beheer/import")
         | ("GET", "/beheer/import/{job}")
         | ("GET", "/beheer/import/{job}/status") => Who::Roles(&[Analist, Beheerder]),
@@ -108,6 +115,8 @@ fn concrete(path: &str) -> String {
         .replace("{id}", "00000000-0000-7000-8000-000000000000")
         .replace("{run}", "00000000-0000-7000-8000-000000000000")
         .replace("{job}", "00000000000000000000000000000000")
+        .replace("{round}", "00000000-0000-7000-8000-000000000000")
+        .replace("{team}", "00000000-0000-7000-8000-000000000000")
         .replace("{bijlage}", "00000000-0000-7000-8000-000000000001")
         .replace("{address}", "0000000000000000")
         .replace("{code}", "GM0000")

@@ -4,6 +4,7 @@
 mod access;
 mod admin;
 mod bad_input;
+mod field;
 mod import;
 mod indicators;
 mod login;
