@@ -654,7 +654,7 @@ mod tests {
             bag_id: None,
             gemeente_code: None,
             description: format!("Melding nummer {n}"),
-            contact: (n % 2 == 0).then(|| ReportContact {
+            contact: n.is_multiple_of(2).then(|| ReportContact {
                 name: None,
                 email: Some(format!("r{n}@example.nl")),
                 phone: None,
