@@ -564,8 +564,8 @@ mod tests {
     #[test]
     fn unreadable_numbers_are_named() {
         let mut f = form_of(&Workflow::default());
-        f.insert("deadline.drugsafval".into(), "twee".into());
-        f.insert("ret.drugsafval.nieuw".into(), "-1".into());
+        f.insert(format!("deadline.{}", "drugsafval"), "twee".into());
+        f.insert(format!("ret.{}.nieuw", "drugsafval"), "-1".into());
         let p = parse(Lang::Nl, &f);
         assert_eq!(p.errors.len(), 2, "{:?}", p.errors);
     }
