@@ -810,7 +810,7 @@ impl Store {
             }
         };
         let mut out: Vec<ReferralRow> = rows.iter().map(referral_from).collect::<Result<_>>()?;
-        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        out.sort_by_key(|r| std::cmp::Reverse(r.created_at));
         Ok(out)
     }
 

@@ -860,6 +860,7 @@ impl VisitPage {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn visit_page(
     st: &AppState,
     ctx: &Ctx,
