@@ -568,6 +568,29 @@ async fn photos_are_stored_without_exif_and_non_images_are_refused() {
         r.body
     );
 
+    // A photo over the size limit is refused with the limit named.
+    let mut big = vec![0u8; bz_web::pages::melden::PHOTO_MAX_BYTES + 1];
+    big[..3].copy_from_slice(&[0xFF, 0xD8, 0xFF]);
+    let r = post_multipart(
+        &mut c,
+        "/melden",
+        &[
+            ("bag_id", BAG_ID),
+            ("category", "drugsafval"),
+            ("description", DESCRIPTION),
+            ("contact", "nee"),
+        ],
+        &[("foto", "groot.jpg", &big)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Foto 1: De foto is te groot. Een foto mag maximaal 10 MB zijn."),
+        "{}",
+        r.body
+    );
+
     let r = post_multipart(
         &mut c,
         "/melden",

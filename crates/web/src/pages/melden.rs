@@ -496,22 +496,26 @@ async fn read_multipart(st: &AppState, lang: Lang, req: Request) -> Result<Poste
             MAX_TEXT_FIELD
         };
         let mut buf = Vec::new();
+        let mut too_large = false;
         while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            if too_large {
+                continue; // read past the rest of a refused photo
+            }
             if buf.len() + chunk.len() > cap {
-                if is_file {
-                    // Keep reading nothing more; the photo is refused as too large.
-                    buf.truncate(0);
-                    buf.resize(PHOTO_MAX_BYTES + 1, 0);
-                    while field.chunk().await.map_err(bad)?.is_some() {}
-                    break;
+                if !is_file {
+                    return Err(AppError::BadRequest(i18n::tr(lang, "melden.bad_form")));
                 }
-                return Err(AppError::BadRequest(i18n::tr(lang, "melden.bad_form")));
+                too_large = true;
+                buf = Vec::new();
+                continue;
             }
             buf.extend_from_slice(&chunk);
         }
         if name == "foto" && is_file {
-            if !buf.is_empty() {
-                raw_photos.push(buf);
+            if too_large {
+                raw_photos.push(None);
+            } else if !buf.is_empty() {
+                raw_photos.push(Some(buf));
             }
         } else if !is_file {
             let text = String::from_utf8(buf)
@@ -531,7 +535,12 @@ async fn read_multipart(st: &AppState, lang: Lang, req: Request) -> Result<Poste
     let cleaned = tokio::task::spawn_blocking(move || {
         raw_photos
             .iter()
-            .map(|b| photo::clean_photo(b, &limits))
+            .map(|b| match b {
+                Some(b) => photo::clean_photo(b, &limits),
+                None => Err(photo::PhotoError::TooLarge {
+                    max_bytes: limits.max_bytes,
+                }),
+            })
             .collect::<Vec<_>>()
     })
     .await
@@ -557,11 +566,7 @@ async fn read_multipart(st: &AppState, lang: Lang, req: Request) -> Result<Poste
 
 fn field_message(lang: Lang, e: &submission::FieldError) -> FieldError {
     FieldError {
-        field: match e.field {
-            // Problems with the opt-in are shown at the choice itself.
-            Field::Contact => "contact".into(),
-            f => f.as_str().into(),
-        },
+        field: e.field.as_str().into(),
         message: match lang {
             Lang::Nl => e.message_nl(),
             Lang::En => e.message_en(),
