@@ -809,6 +809,23 @@ async fn access_per_role_partner_never_coach_when_assigned_original_for_intake()
             .contains("Er is nog geen geanonimiseerde samenvatting.")
     );
     assert!(coach.get("/signalen").await.unwrap().body.contains(&id));
+    // … and works on it, but does not triage.
+    let r = coach
+        .post_form(
+            &format!("/signalen/{id}/status"),
+            &[("naar", "in_behandeling"), ("toelichting", "")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = coach
+        .post_form(
+            &format!("/signalen/{id}/toewijzen"),
+            &[("organisatie", &app.org_id)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A partner cannot be assigned a signal.
     let partner_id = app
         .store
@@ -979,4 +996,109 @@ async fn the_beheerder_edits_the_workflow_and_broken_ones_are_refused() {
     let r = admin.post_form("/beheer/workflow", &refs).await.unwrap();
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("kan niet weg"));
+}
+
+fn multipart(name: &str, content_type: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--XBOUNDARYX\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(b"\r\n--XBOUNDARYX--\r\n");
+    body
+}
+
+/// A 1×1 PNG.
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+#[tokio::test]
+async fn files_are_checked_by_content_stored_and_served_with_their_type() {
+    use base64::Engine as _;
+    let app = app().await;
+    let id = stored(&app, "drugsafval", X, app.state.clock.now() - 600, ORIGINAL).await;
+    let mut c = login(&app, Role::Toezichthouder).await;
+    let me: serde_json::Value =
+        serde_json::from_str(&c.get("/api/v1/me").await.unwrap().body).unwrap();
+    let csrf = me["csrf_token"].as_str().unwrap().to_string();
+    let send = |c: &Client, body: Vec<u8>, token: &str| {
+        c.http
+            .post(format!("{}/signalen/{id}/bijlagen", c.base))
+            .header("content-type", "multipart/form-data; boundary=XBOUNDARYX")
+            .header("x-csrf-token", token.to_string())
+            .body(body)
+            .send()
+    };
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(PNG)
+        .unwrap();
+    // Without the token: refused.
+    let r = send(&c, multipart("schuur.png", "image/png", &png), "fout")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Text that claims to be a photo: refused by its content.
+    let r = send(&c, multipart("foto.jpg", "image/jpeg", b"geen foto"), &csrf)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(v["error"].as_str().unwrap().contains("foto"));
+    let r = send(&c, multipart("schuur.png", "image/png", &png), &csrf)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(v["url"].as_str().unwrap().contains("ok=bijlage"));
+    let files = app.store.attachments(&id).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].content_type, "image/png");
+    assert_eq!(files[0].file_name.as_deref(), Some("schuur.png"));
+    assert_eq!(files[0].added_by_kind, "user");
+    let r = c
+        .http
+        .get(format!("{}/signalen/{id}/bijlagen/{}", c.base, files[0].id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
+    // A PDF is kept as it is and offered as a download.
+    let r = send(
+        &c,
+        multipart("verslag.pdf", "application/pdf", b"%PDF-1.4 verslag"),
+        &csrf,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let views = app
+        .store
+        .audit_page(10, None, Some("signal.attachment"))
+        .await
+        .unwrap();
+    assert_eq!(views.len(), 3, "two files added, one viewed");
+    // The coach may not add files, nor see them unless assigned.
+    let mut coach = login(&app, Role::Coach).await;
+    let me: serde_json::Value =
+        serde_json::from_str(&coach.get("/api/v1/me").await.unwrap().body).unwrap();
+    let coach_csrf = me["csrf_token"].as_str().unwrap().to_string();
+    let r = send(
+        &coach,
+        multipart("schuur.png", "image/png", &png),
+        &coach_csrf,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = coach
+        .get(&format!("/signalen/{id}/bijlagen/{}", files[0].id))
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
