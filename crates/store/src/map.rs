@@ -103,20 +103,21 @@ impl Store {
         Ok(s)
     }
 
-    /// A short text that changes whenever addresses, incidents, boundaries
-    /// or scan runs change (imports and runs only add or replace rows).
+    /// A short text that changes whenever addresses, incidents, boundaries,
+    /// scan runs or signals change (imports and runs only add or replace
+    /// rows; a merge of duplicate signals adds a merge row).
     pub async fn map_stamp(&self) -> Result<String> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM addresses) AS a, (SELECT COALESCE(MAX(updated_at), 0) FROM addresses) AS au, \
              (SELECT COUNT(*) FROM incidents) AS i, (SELECT COALESCE(MAX(imported_at), 0) FROM incidents) AS iu, \
              (SELECT COUNT(*) FROM gemeenten) AS g, (SELECT COALESCE(MAX(imported_at), 0) FROM gemeenten) AS gu, \
              (SELECT COUNT(*) FROM scan_runs) AS r, (SELECT COUNT(*) FROM signals) AS s, \
-             (SELECT COALESCE(MAX(received_at), 0) FROM signals) AS su",
+             (SELECT COALESCE(MAX(received_at), 0) FROM signals) AS su, (SELECT COUNT(*) FROM signal_merges) AS sm",
         )
         .fetch_one(self.pool())
         .await?;
         let mut parts = Vec::new();
-        for k in ["a", "au", "i", "iu", "g", "gu", "r", "s", "su"] {
+        for k in ["a", "au", "i", "iu", "g", "gu", "r", "s", "su", "sm"] {
             parts.push(row.try_get::<i64, _>(k)?.to_string());
         }
         Ok(parts.join("-"))

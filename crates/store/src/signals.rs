@@ -76,11 +76,13 @@ fn placed(r: &sqlx::any::AnyRow) -> Result<PlacedSignal> {
     })
 }
 
+// A signal merged into another (a duplicate) is counted once: through the
+// signal it was merged into.
 impl Store {
     /// Every signal with a position (the scan counts signals across borders).
     pub async fn placed_signals(&self) -> Result<Vec<PlacedSignal>> {
         let rows = sqlx::query(
-            "SELECT id, x, y, observed_on, category, gemeente_code FROM signals WHERE x IS NOT NULL AND y IS NOT NULL ORDER BY id",
+            "SELECT id, x, y, observed_on, category, gemeente_code FROM signals WHERE x IS NOT NULL AND y IS NOT NULL AND merged_into IS NULL ORDER BY id",
         )
         .fetch_all(self.pool())
         .await?;
@@ -90,7 +92,7 @@ impl Store {
     /// The placed signals of one municipality.
     pub async fn placed_signals_in(&self, code: &str) -> Result<Vec<PlacedSignal>> {
         let rows = sqlx::query(
-            "SELECT id, x, y, observed_on, category, gemeente_code FROM signals WHERE gemeente_code = $1 AND x IS NOT NULL AND y IS NOT NULL ORDER BY id",
+            "SELECT id, x, y, observed_on, category, gemeente_code FROM signals WHERE gemeente_code = $1 AND x IS NOT NULL AND y IS NOT NULL AND merged_into IS NULL ORDER BY id",
         )
         .bind(code.to_string())
         .fetch_all(self.pool())
@@ -110,7 +112,7 @@ impl Store {
     ) -> Result<Vec<(PlacedSignal, f64, String)>> {
         let rows = sqlx::query(
             "SELECT id, x, y, observed_on, category, gemeente_code, source FROM signals \
-             WHERE x >= $1 AND x <= $2 AND y >= $3 AND y <= $4 AND observed_on >= $5 AND observed_on < $6",
+             WHERE x >= $1 AND x <= $2 AND y >= $3 AND y <= $4 AND observed_on >= $5 AND observed_on < $6 AND merged_into IS NULL",
         )
         .bind(x - radius)
         .bind(x + radius)
@@ -136,7 +138,7 @@ impl Store {
     /// Signals of a municipality since `since` (YYYY-MM-DD), per category.
     pub async fn signals_by_category(&self, code: &str, since: &str) -> Result<Vec<(String, i64)>> {
         let rows = sqlx::query(
-            "SELECT category, COUNT(*) AS n FROM signals WHERE gemeente_code = $1 AND observed_on >= $2 GROUP BY category ORDER BY category",
+            "SELECT category, COUNT(*) AS n FROM signals WHERE gemeente_code = $1 AND observed_on >= $2 AND merged_into IS NULL GROUP BY category ORDER BY category",
         )
         .bind(code.to_string())
         .bind(since.to_string())

@@ -412,6 +412,16 @@ async fn duplicates_are_suggested_and_a_merge_keeps_both_histories() {
         own.iter().map(|h| h.kind.as_str()).collect::<Vec<_>>(),
         ["created", "note", "merged"]
     );
+    // The scan and the map count the duplicate once.
+    let placed: Vec<String> = app
+        .store
+        .placed_signals()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert!(placed.contains(&second) && !placed.contains(&first));
     let r = c.get(&format!("/signalen/{second}")).await.unwrap();
     assert!(r.body.contains("Eerste notitie bij het oude signaal"));
     assert!(r.body.contains("samengevoegd in"));
