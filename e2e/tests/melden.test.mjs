@@ -174,3 +174,21 @@ test("the report form and the status page in English pass axe", async () => {
   await noViolations(page, "status form (English)");
   await page.context().close();
 });
+
+test("without JavaScript the address search and the report still work", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: "nl-NL" });
+  const page = await context.newPage();
+  await page.goto(`${server.base}/melden`);
+  assert.equal(await page.isVisible("#meldkaart"), false, "no map without a script");
+  const addr = await demoAddress();
+  await page.fill("#adres", addr.label.split(",")[0]);
+  await page.click("#adres-zoeken button[type=submit]");
+  await page.waitForURL(/\/melden\?adres=/);
+  await page.check(`#adres-resultaten input[value="${addr.id}"]`);
+  await page.check("input[name=category][value=overig]");
+  await page.fill("#description", "Onbekende mensen slapen in de oude kippenschuur.");
+  await page.click("#meldformulier button[type=submit]");
+  await page.waitForSelector("#meldcode");
+  assert.match((await page.textContent("#meldcode")).trim(), /^M-/);
+  await context.close();
+});
