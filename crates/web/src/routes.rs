@@ -151,6 +151,32 @@ pub fn table() -> Vec<RouteSpec> {
             RecordFieldWork,
             post(deboerop::visit_submit),
         ),
+        r(g.clone(), "/coaching", ViewReferrals, get(coaching::list)),
+        r(p.clone(), "/coaching", ReferToCoach, post(coaching::create)),
+        r(
+            g.clone(),
+            "/coaching/{id}",
+            ViewReferrals,
+            get(coaching::show),
+        ),
+        r(
+            p.clone(),
+            "/coaching/{id}/dossier",
+            WorkCoachFile,
+            post(coaching::add_entry),
+        ),
+        r(
+            p.clone(),
+            "/coaching/{id}/status",
+            WorkCoachFile,
+            post(coaching::set_status),
+        ),
+        r(
+            p.clone(),
+            "/coaching/{id}/wijkteam",
+            ReferToCoach,
+            post(coaching::wijkteam_done),
+        ),
         r(g.clone(), "/kaart", ViewAreaAggregates, get(map::page)),
         r(
             g.clone(),
@@ -535,6 +561,11 @@ pub const NAV: &[NavEntry] = &[
         href: "/deboerop",
         label: "nav.field",
         action: Action::ViewFieldWork,
+    },
+    NavEntry {
+        href: "/coaching",
+        label: "nav.coaching",
+        action: Action::ViewReferrals,
     },
     NavEntry {
         href: "/algoritmeregister",

@@ -76,6 +76,15 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         | ("GET", "/deboerop/{round}")
         | ("GET", "/deboerop/{round}/route/{team}") => Who::Roles(&[Aov, Toezichthouder, Analist]),
         ("POST", "/deboerop") => Who::Roles(&[Aov, Toezichthouder]),
+        ("GET", "/coaching") | ("GET", "/coaching/{id}") => {
+            Who::Roles(&[Aov, Toezichthouder, Analist, Intake, Coach])
+        }
+        ("POST", "/coaching") | ("POST", "/coaching/{id}/wijkteam") => {
+            Who::Roles(&[Aov, Toezichthouder, Intake])
+        }
+        ("POST", "/coaching/{id}/dossier") | ("POST", "/coaching/{id}/status") => {
+            Who::Roles(&[Coach])
+        }
         ("GET" | "POST", "/deboerop/{round}/bezoek/{address}") => {
             Who::Roles(&[Aov, Toezichthouder])
         }

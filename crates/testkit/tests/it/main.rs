@@ -4,6 +4,7 @@
 mod access;
 mod admin;
 mod bad_input;
+mod coaching;
 mod field;
 mod import;
 mod indicators;

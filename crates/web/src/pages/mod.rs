@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api;
 pub mod audit;
+pub mod coaching;
 pub mod deboerop;
 pub mod gemeente;
 pub mod health;
