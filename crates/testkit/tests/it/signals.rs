@@ -494,6 +494,25 @@ async fn forwarding_records_a_hand_off_with_a_deidentified_summary() {
             .len(),
         1
     );
+    assert_eq!(app.store.signal(&id).await.unwrap().unwrap().state, "nieuw");
+    // A second hand-off that also moves the signal to `doorgezet`.
+    let r = c
+        .post_form(
+            &path,
+            &[
+                ("naar", "omgevingsdienst"),
+                ("samenvatting", summary),
+                ("status_doorgezet", "1"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.store.forwards(&id).await.unwrap().len(), 2);
+    assert_eq!(
+        app.store.signal(&id).await.unwrap().unwrap().state,
+        "doorgezet"
+    );
     // The summary for everyone else.
     let r = c
         .post_form(

@@ -656,6 +656,8 @@ pub struct DetailPage {
     pub protocol: Vec<StepLine>,
     pub protocol_progress: String,
     pub forwards: Vec<ForwardLine>,
+    /// The workflow allows a change to `doorgezet` from the current state.
+    pub may_mark_forwarded: bool,
     pub targets: Vec<Choice>,
     pub errors: Vec<FieldError>,
     pub warnings: Vec<String>,
@@ -1106,21 +1108,39 @@ pub async fn detail_page(
         may_upload,
         orgs,
         users,
-        timeline: timeline
-            .iter()
-            .map(|h| TimelineLine {
+        timeline: {
+            let mut lines: Vec<TimelineLine> = Vec::new();
+            // Imported signals have no `created` line: their receipt is
+            // shown from the signal itself.
+            if !timeline
+                .iter()
+                .any(|h| h.signal_id == rec.id && h.kind == kinds::CREATED)
+            {
+                lines.push(TimelineLine {
+                    when: local_time(rec.received_at),
+                    who: source_name(lang, &rec.source),
+                    what: i18n::tr(lang, "sig.h.created"),
+                    text: None,
+                    from_other: None,
+                });
+            }
+            lines.extend(timeline.iter().map(|h| TimelineLine {
                 when: local_time(h.at),
                 who: history_who(lang, h),
                 what: history_what(lang, &wf, &names, h),
                 text: history_text(lang, sees_original, h),
                 from_other: (h.signal_id != rec.id).then(|| short_id(&h.signal_id)),
-            })
-            .collect(),
+            }));
+            lines
+        },
         attachments,
         duplicates,
         protocol,
         protocol_progress,
         forwards,
+        may_mark_forwarded: wf
+            .allowed_from(&rec.state)
+            .any(|t| t.to.as_str() == bz_signals::workflow::codes::DOORGEZET),
         targets,
         errors,
         warnings,

@@ -489,6 +489,32 @@ pub async fn forward(
         now,
     )
     .await?;
+    // Also move the signal to `doorgezet` when asked and the workflow allows it.
+    if get(&f, "status_doorgezet") == "1" {
+        let wf = st.store.workflow().await?;
+        let to = bz_signals::workflow::codes::DOORGEZET;
+        let text = i18n::tr_args(
+            ctx.lang,
+            "sig.forward.state_text",
+            &[(
+                "target",
+                &crate::pages::signalen::target_name(ctx.lang, target.as_str()),
+            )],
+        );
+        if wf.check_transition(&rec.state, to, Some(&text)).is_ok() {
+            sw::change_state(
+                &mut tx,
+                &rec.id,
+                &rec.state,
+                to,
+                Some(&text),
+                wf.kind(to) == Some(StateKind::Closed),
+                &actor(&v.subject, &ctx),
+                now,
+            )
+            .await?;
+        }
+    }
     bz_store::audit::append(
         &mut tx,
         entry(
