@@ -880,8 +880,31 @@ async fn no_trace_of_the_reporter_in_database_or_logs() {
             .unwrap()
             .contains("Uw aanvulling is toegevoegd")
     );
-    // Not found at all: the error path must not log the client either.
-    let _ = http.get(format!("{base}/melden/bestaat-niet")).send().await;
+    // Other routes and error paths must not log the client either: a 404,
+    // a static file, a redirect to the login, a failed login, a refused
+    // cross-site post.
+    for path in [
+        "/melden/bestaat-niet",
+        "/static/app.css",
+        "/kaart",
+        "/login",
+    ] {
+        let _ = http.get(format!("{base}{path}")).send().await;
+    }
+    let _ = http
+        .post(format!("{base}/login"))
+        .form(&[("username", "niemand"), ("password", "fout wachtwoord")])
+        .send()
+        .await;
+    let r = http
+        .post(format!("{base}/melden"))
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", content_type())
+        .body(multipart(&[("category", "overig")], &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     child.kill().expect("stop server");
     let _ = child.wait();
