@@ -710,7 +710,7 @@ async fn cross_site_posts_are_refused() {
 }
 
 /// The `buitenzicht` binary next to this test binary (target/debug), built
-/// first when it is missing; `BZ_BIN` overrides.
+/// first when it is missing or older than the test; `BZ_BIN` overrides.
 fn binary() -> std::path::PathBuf {
     if let Ok(p) = std::env::var("BZ_BIN") {
         return p.into();
@@ -721,7 +721,9 @@ fn binary() -> std::path::PathBuf {
         .and_then(|d| d.parent())
         .expect("target directory");
     let bin = dir.join("buitenzicht");
-    if !bin.exists() {
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    // Missing, or older than this test binary (the code may have changed since).
+    if modified(&bin).is_none() || modified(&bin) < modified(&exe) {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = std::process::Command::new(cargo)
             .args(["build", "-p", "buitenzicht"])
