@@ -863,6 +863,10 @@ fn state_texts(lang: Lang, state: &str) -> (String, String) {
     )
 }
 
+/// A well-formed hash no secret matches (used for unknown meldcodes).
+const UNKNOWN_CODE_HASH: &str =
+    "sha256v1$0000000000000000000000000000000000000000000000000000000000000000";
+
 /// Check meldcode and secret; `None` for any mismatch (one message for all).
 async fn verify(
     st: &AppState,
@@ -873,6 +877,9 @@ async fn verify(
         return Ok(None);
     };
     let Some(view) = st.store.signal_by_meldcode(code.as_str()).await? else {
+        // The same work as for a known code, so that timing does not tell
+        // whether a meldcode exists.
+        let _ = SecretHash::parse(UNKNOWN_CODE_HASH).is_ok_and(|h| h.verify(&code, secret));
         return Ok(None);
     };
     let ok = SecretHash::parse(&view.secret_hash).is_ok_and(|h| h.verify(&code, secret));
@@ -1098,6 +1105,13 @@ mod tests {
         for _ in 0..100 {
             assert!(off.allow(Some(a), t).is_ok());
         }
+    }
+
+    #[test]
+    fn the_hash_for_unknown_codes_is_well_formed_and_matches_nothing() {
+        let h = SecretHash::parse(UNKNOWN_CODE_HASH).expect("parses, so the check does the work");
+        let code = Meldcode::parse("M-2222-3333").unwrap();
+        assert!(!h.verify(&code, "2222-3333-4444-5555-6666"));
     }
 
     #[test]
