@@ -1278,7 +1278,13 @@ pub struct SignalQuery {
     /// … or assigned to this user.
     pub assigned_user: Option<String>,
     pub state: Option<String>,
+    /// Only signals in one of these states (none: any state).
+    pub states: Vec<String>,
     pub category: Option<String>,
+    /// Only signals assigned to this organisation.
+    pub only_org: Option<String>,
+    /// Only signals assigned to this user.
+    pub only_user: Option<String>,
     /// Only signals not merged into another.
     pub exclude_merged: bool,
     pub limit: i64,
@@ -1344,6 +1350,21 @@ impl Store {
         if let Some(c) = &q.category {
             binds.push(c.clone());
             sql.push_str(&format!(" AND category = ${}", binds.len()));
+        }
+        if !q.states.is_empty() {
+            sql.push_str(&format!(
+                " AND state IN ({})",
+                placeholders(binds.len() + 1, q.states.len())
+            ));
+            binds.extend(q.states.iter().cloned());
+        }
+        if let Some(o) = &q.only_org {
+            binds.push(o.clone());
+            sql.push_str(&format!(" AND assigned_org_id = ${}", binds.len()));
+        }
+        if let Some(u) = &q.only_user {
+            binds.push(u.clone());
+            sql.push_str(&format!(" AND assigned_user_id = ${}", binds.len()));
         }
         if q.exclude_merged {
             sql.push_str(" AND merged_into IS NULL");

@@ -838,6 +838,14 @@ async fn access_per_role_partner_never_coach_when_assigned_original_for_intake()
             .contains("Er is nog geen geanonimiseerde samenvatting.")
     );
     assert!(coach.get("/signalen").await.unwrap().body.contains(&id));
+    // The list's filters on assignment.
+    let mine = intake.get("/signalen?toegewezen=ik").await.unwrap();
+    assert!(!mine.body.contains(&id));
+    let ours = intake
+        .get("/signalen?toegewezen=organisatie")
+        .await
+        .unwrap();
+    assert!(ours.body.contains(&id));
     // … and works on it, but does not triage.
     let r = coach
         .post_form(

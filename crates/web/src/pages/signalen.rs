@@ -40,6 +40,8 @@ use std::collections::{BTreeMap, HashMap};
 
 /// The most signals a list shows.
 pub const LIST_LIMIT: i64 = 500;
+/// The most open signals checked for the overdue list.
+pub const OVERDUE_LIMIT: i64 = 5000;
 
 /// What the current user may do with signals, and where.
 #[derive(Debug, Clone)]
@@ -391,22 +393,32 @@ pub async fn visible(
     v: &Viewer,
     q: &ListQuery,
 ) -> Result<Vec<(SignalRecord, DeadlineStatus)>, AppError> {
+    let wf = st.store.workflow().await?;
     let mut sq = v.query();
     sq.state = q.status.clone().filter(|s| !s.is_empty());
     sq.category = q.categorie.clone().filter(|s| !s.is_empty());
+    match q.toegewezen.as_deref() {
+        Some("ik") => sq.only_user = Some(v.subject.user_id.clone()),
+        Some("organisatie") => sq.only_org = Some(v.subject.org_id.clone()),
+        _ => {}
+    }
+    if q.termijn.as_deref() == Some("verlopen") {
+        // Only open signals can be overdue; old ones must not fall off the list.
+        sq.states = wf
+            .states
+            .iter()
+            .filter(|s| s.kind != StateKind::Closed)
+            .map(|s| s.code.as_str().to_string())
+            .collect();
+        sq.limit = OVERDUE_LIMIT;
+    }
     let recs: Vec<SignalRecord> = st
         .store
         .signals_for(&sq)
         .await?
         .into_iter()
         .filter(|r| v.may(Action::ViewSignals, r))
-        .filter(|r| match q.toegewezen.as_deref() {
-            Some("ik") => r.assigned_user_id.as_deref() == Some(v.subject.user_id.as_str()),
-            Some("organisatie") => r.assigned_org_id.as_deref() == Some(v.subject.org_id.as_str()),
-            _ => true,
-        })
         .collect();
-    let wf = st.store.workflow().await?;
     let policy = st.store.deadline_policy().await?;
     let ids: Vec<String> = recs.iter().map(|r| r.id.clone()).collect();
     let changes = st.store.state_changes(&ids).await?;
