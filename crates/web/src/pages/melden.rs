@@ -49,6 +49,8 @@ pub struct MeldenState {
     writer: OnceLock<GroupCommit>,
     throttle: Option<Mutex<AnonymousThrottle>>,
     locator: tokio::sync::Mutex<Option<(i64, Arc<Locator>)>>,
+    /// The workflow's initial state (data a beheerder may change), cached.
+    initial_state: tokio::sync::Mutex<Option<(i64, String)>>,
 }
 
 impl MeldenState {
@@ -59,6 +61,7 @@ impl MeldenState {
             writer: OnceLock::new(),
             throttle: throttle.map(|c| Mutex::new(AnonymousThrottle::new(c))),
             locator: tokio::sync::Mutex::new(None),
+            initial_state: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -145,6 +148,27 @@ async fn locator(st: &AppState) -> Result<Arc<Locator>, AppError> {
     let l = Arc::new(Locator { gemeenten });
     *slot = Some((now, l.clone()));
     Ok(l)
+}
+
+/// The state a new signal starts in, from the workflow as configured
+/// (read again at most once a minute).
+async fn initial_state(st: &AppState) -> Result<String, AppError> {
+    let now = st.clock.now();
+    let mut slot = st.melden.initial_state.lock().await;
+    if let Some((at, code)) = slot.as_ref()
+        && now - at < LOCATOR_TTL_SECS
+    {
+        return Ok(code.clone());
+    }
+    let wf = st.store.workflow().await?;
+    let code = wf
+        .initial()
+        .ok_or_else(|| AppError::Internal("the workflow has no initial state".into()))?
+        .code
+        .as_str()
+        .to_string();
+    *slot = Some((now, code.clone()));
+    Ok(code)
 }
 
 /// The request context without the account of a logged-in visitor: the
@@ -758,7 +782,7 @@ pub async fn submit(
         secret_hash: creds.secret_hash.to_stored(),
         source: bz_signals::IntakeSource::Publiek.as_str().into(),
         category: valid.category.as_str().into(),
-        state: bz_signals::workflow::codes::NIEUW.into(),
+        state: initial_state(&st).await?,
         observed_on: today.to_string(),
         received_at: now,
         x: Some(x),
