@@ -169,6 +169,42 @@ impl TestApp {
         })
     }
 
+    /// A user with one role in an organisation of another kind (created when
+    /// missing) that works in the test municipality.
+    pub async fn user_in(
+        &self,
+        org_name: &str,
+        org_type: &str,
+        username: &str,
+        role: Role,
+    ) -> Result<Account> {
+        let org = provision::ensure_org(
+            &self.store,
+            &NewOrganisation::parse(org_name, org_type, "")
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+            &[GEMEENTE.to_string()],
+        )
+        .await?;
+        let secret = bz_web::auth::totp::new_secret();
+        provision::create_user(
+            &self.store,
+            &org.id,
+            &NewUser::parse(username, username, "", &[role.as_str().to_string()])
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+            PASSWORD,
+            Some(&secret),
+            false,
+            IfExists::Fail,
+        )
+        .await?;
+        Ok(Account {
+            username: username.into(),
+            password: PASSWORD.into(),
+            totp_secret: secret,
+            role,
+        })
+    }
+
     pub fn account(&self, role: Role) -> &Account {
         self.accounts
             .iter()

@@ -177,6 +177,15 @@ pub fn table() -> Vec<RouteSpec> {
             ReferToCoach,
             post(coaching::wijkteam_done),
         ),
+        r(g.clone(), "/acties", ViewFieldWork, get(acties::list)),
+        r(p.clone(), "/acties", PlanFieldWork, post(acties::create)),
+        r(g.clone(), "/acties/{id}", ViewFieldWork, get(acties::show)),
+        r(
+            p.clone(),
+            "/acties/{id}/uitkomst/{address}",
+            RecordFieldWork,
+            post(acties::record),
+        ),
         r(g.clone(), "/kaart", ViewAreaAggregates, get(map::page)),
         r(
             g.clone(),
@@ -560,6 +569,11 @@ pub const NAV: &[NavEntry] = &[
     NavEntry {
         href: "/deboerop",
         label: "nav.field",
+        action: Action::ViewFieldWork,
+    },
+    NavEntry {
+        href: "/acties",
+        label: "nav.actions",
         action: Action::ViewFieldWork,
     },
     NavEntry {

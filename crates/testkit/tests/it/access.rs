@@ -75,6 +75,10 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         ("GET", "/deboerop")
         | ("GET", "/deboerop/{round}")
         | ("GET", "/deboerop/{round}/route/{team}") => Who::Roles(&[Aov, Toezichthouder, Analist]),
+        ("GET", "/acties") | ("GET", "/acties/{id}") => Who::Roles(&[Aov, Toezichthouder, Analist]),
+        ("POST", "/acties") | ("POST", "/acties/{id}/uitkomst/{address}") => {
+            Who::Roles(&[Aov, Toezichthouder])
+        }
         ("POST", "/deboerop") => Who::Roles(&[Aov, Toezichthouder]),
         ("GET", "/coaching") | ("GET", "/coaching/{id}") => {
             Who::Roles(&[Aov, Toezichthouder, Analist, Intake, Coach])

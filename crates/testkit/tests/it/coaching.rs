@@ -4,50 +4,21 @@
 //! only, and partners, administrators and coaches of another organisation
 //! see nothing. Checked for every role.
 
-use bz_domain::identity::{NewOrganisation, NewUser, Role};
-use bz_testkit::{Account, GEMEENTE, PASSWORD, TestApp};
+use bz_domain::identity::Role;
+use bz_testkit::{GEMEENTE, TestApp};
 use reqwest::StatusCode;
-
-async fn user_in(app: &TestApp, org: &str, org_type: &str, username: &str, role: Role) -> Account {
-    let o = bz_web::provision::ensure_org(
-        &app.store,
-        &NewOrganisation::parse(org, org_type, "").unwrap(),
-        &[GEMEENTE.to_string()],
-    )
-    .await
-    .unwrap();
-    let secret = bz_web::auth::totp::new_secret();
-    bz_web::provision::create_user(
-        &app.store,
-        &o.id,
-        &NewUser::parse(username, username, "", &[role.as_str().into()]).unwrap(),
-        PASSWORD,
-        Some(&secret),
-        false,
-        bz_web::provision::IfExists::Fail,
-    )
-    .await
-    .unwrap();
-    Account {
-        username: username.into(),
-        password: PASSWORD.into(),
-        totp_secret: secret,
-        role,
-    }
-}
 
 #[tokio::test]
 async fn the_coach_file_is_a_compartment_for_every_role() {
     let app = TestApp::spawn().await.unwrap();
-    let coach = user_in(
-        &app,
-        "Agrocoaching Oost",
-        "coach",
-        "coach.oost",
-        Role::Coach,
-    )
-    .await;
-    let other_coach = user_in(&app, "Coaching West", "coach", "coach.west", Role::Coach).await;
+    let coach = app
+        .user_in("Agrocoaching Oost", "coach", "coach.oost", Role::Coach)
+        .await
+        .unwrap();
+    let other_coach = app
+        .user_in("Coaching West", "coach", "coach.west", Role::Coach)
+        .await
+        .unwrap();
     let coach_org = app
         .store
         .organisations()

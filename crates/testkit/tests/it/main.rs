@@ -2,6 +2,7 @@
 //! SQLite or PostgreSQL (`BZ_TEST_DB`). One test binary for the whole suite.
 
 mod access;
+mod actions;
 mod admin;
 mod bad_input;
 mod coaching;

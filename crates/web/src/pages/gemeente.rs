@@ -76,6 +76,12 @@ struct GemeentePage {
     suppress: bool,
     /// Signals per category in the same five years (shown only when there are any).
     signals: Vec<(String, String)>,
+    /// De boer op: rounds, addresses on their lists, visited, conversations.
+    rounds: (String, String, String, String),
+    /// Integrale acties and their outcomes per scan class:
+    /// (class, acted on, with findings) with small counts suppressed.
+    actions: String,
+    action_classes: Vec<(String, String, String)>,
 }
 
 impl GemeentePage {
@@ -343,7 +349,27 @@ async fn load(st: &AppState, ctx: &Ctx, code: &str) -> Result<GemeentePage, AppE
         .into_iter()
         .map(|(cat, n)| (humanise(&cat), shown(ctx.lang, n, suppress)))
         .collect();
+    let (n_rounds, targets, visited, talked) =
+        crate::pages::deboerop::municipality_summary(&st, &code).await?;
+    let (n_actions, per_class) = crate::pages::acties::municipality_figures(&st, &code).await?;
     let p = GemeentePage {
+        rounds: (
+            n_rounds.to_string(),
+            shown(ctx.lang, targets as i64, suppress),
+            shown(ctx.lang, visited as i64, suppress),
+            shown(ctx.lang, talked as i64, suppress),
+        ),
+        actions: n_actions.to_string(),
+        action_classes: per_class
+            .iter()
+            .map(|c| {
+                (
+                    c.klasse.clone(),
+                    shown(ctx.lang, c.addresses as i64, suppress),
+                    shown(ctx.lang, c.with_findings as i64, suppress),
+                )
+            })
+            .collect(),
         signals,
         page: ctx.page("gemeente.title"),
         code: g.code,

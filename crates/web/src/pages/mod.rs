@@ -1,6 +1,7 @@
 //! Server-rendered pages, one module per page group.
 
 pub mod account;
+pub mod acties;
 pub mod api;
 pub mod audit;
 pub mod coaching;
