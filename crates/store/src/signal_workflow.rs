@@ -967,6 +967,27 @@ impl Store {
         Ok(RetentionPolicy { rules })
     }
 
+    /// The latest runs of the purge job, newest first: (at, started by,
+    /// signals removed, contact details cleared).
+    pub async fn purge_runs(&self, limit: i64) -> Result<Vec<(i64, String, i64, i64)>> {
+        let rows = sqlx::query(
+            "SELECT at, started_by, purged, contacts_cleared FROM signal_purge_runs ORDER BY at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("at")?,
+                    r.try_get("started_by")?,
+                    r.try_get("purged")?,
+                    r.try_get("contacts_cleared")?,
+                ))
+            })
+            .collect()
+    }
+
     /// The statistics kept after purging, by month, category and state.
     pub async fn purge_counts(&self) -> Result<Vec<PurgeCount>> {
         let rows = sqlx::query(

@@ -689,6 +689,11 @@ async fn the_purge_removes_expired_signals_and_keeps_counts() {
         .unwrap();
     assert_eq!(audit.len(), 1);
     assert!(audit[0].record.detail.contains(&old));
+    // The beheerder sees the runs and the counts.
+    let mut admin = login(&app, Role::Beheerder).await;
+    let page = admin.get("/beheer/workflow").await.unwrap();
+    assert!(page.body.contains("id=\"opschoonrondes\""));
+    assert!(page.body.contains("id=\"opgeschoond\""));
     // A second run finds nothing more.
     let r = bz_web::pages::signalen_purge::run(&app.store, now, "test")
         .await

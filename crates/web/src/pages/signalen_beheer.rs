@@ -78,6 +78,23 @@ struct WorkflowPage {
     retention: Vec<RetentionRow>,
     errors: Vec<String>,
     saved: bool,
+    runs: Vec<RunLine>,
+    purged: Vec<PurgedLine>,
+}
+
+/// A run of the retention purge.
+pub struct RunLine {
+    pub at: String,
+    pub by: String,
+    pub purged: i64,
+    pub contacts: i64,
+}
+
+/// Signals removed by the purge, per month of receipt and category.
+pub struct PurgedLine {
+    pub month: String,
+    pub category: String,
+    pub purged: i64,
 }
 
 impl WorkflowPage {
@@ -189,7 +206,35 @@ async fn page_from_stored(st: &AppState, ctx: &Ctx, saved: bool) -> Result<Workf
                 .collect(),
         })
         .collect();
+    let runs = st
+        .store
+        .purge_runs(5)
+        .await?
+        .into_iter()
+        .map(|(at, by, purged, contacts)| RunLine {
+            at: crate::pages::signalen::local_time(at),
+            by,
+            purged,
+            contacts,
+        })
+        .collect();
+    let mut per: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for c in st.store.purge_counts().await? {
+        *per.entry((c.month, c.category)).or_default() += c.purged;
+    }
+    let purged = per
+        .into_iter()
+        .rev()
+        .take(60)
+        .map(|((month, category), purged)| PurgedLine {
+            month,
+            category: category_name(lang, &category),
+            purged,
+        })
+        .collect();
     Ok(WorkflowPage {
+        runs,
+        purged,
         page: ctx.page("sig.wf.title"),
         codes: wf
             .states
