@@ -1226,6 +1226,46 @@ pub async fn assign(
     Ok(())
 }
 
+/// Change the category (triage corrects what a reporter chose) and append
+/// the `category` history line.
+pub async fn change_category(
+    tx: &mut WriteTx,
+    id: &str,
+    from: &str,
+    to: &str,
+    actor: &Actor,
+    at: i64,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE signals SET category = $1, updated_at = $2 WHERE id = $3 AND category = $4",
+    )
+    .bind(to.to_string())
+    .bind(at)
+    .bind(id.to_string())
+    .bind(from.to_string())
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            what: "category change",
+        });
+    }
+    append_history(
+        tx,
+        &NewHistory {
+            signal_id: id.to_string(),
+            at,
+            actor: actor.clone(),
+            kind: kinds::CATEGORY,
+            text: None,
+            data: serde_json::json!({ "from": from, "to": to }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Store the de-identified summary (what everyone but intake sees). The
 /// history line records that it was written, not its text: the text can
 /// change later and the history is never edited.

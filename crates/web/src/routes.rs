@@ -283,6 +283,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         r(
             p.clone(),
+            "/signalen/{id}/categorie",
+            TriageSignals,
+            post(signalen_actions::category),
+        ),
+        r(
+            p.clone(),
             "/signalen/{id}/doorzetten",
             TriageSignals,
             post(signalen_actions::forward),

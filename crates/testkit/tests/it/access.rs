@@ -114,7 +114,10 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         ) => Who::Roles(&[Intake, Toezichthouder, Aov, Coach]),
         (
             "POST",
-            "/signalen/{id}/toewijzen" | "/signalen/{id}/doorzetten" | "/signalen/{id}/samenvoegen",
+            "/signalen/{id}/toewijzen"
+            | "/signalen/{id}/categorie"
+            | "/signalen/{id}/doorzetten"
+            | "/signalen/{id}/samenvoegen",
         ) => Who::Roles(&[Intake, Aov]),
         ("POST", "/signalen/{id}/samenvatting") => Who::Roles(&[Intake]),
         ("GET" | "POST", "/beheer/workflow") => Who::Roles(ADMIN),

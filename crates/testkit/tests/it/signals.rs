@@ -615,6 +615,35 @@ async fn the_drug_waste_protocol_is_ticked_safety_first_with_user_and_time() {
     .await;
     let r = c.get(&format!("/signalen/{other}")).await.unwrap();
     assert!(!r.body.contains("id=\"protocol-stappen\""));
+    // Triage corrects the category: now the protocol applies.
+    let r = c
+        .post_form(
+            &format!("/signalen/{other}/categorie"),
+            &[("categorie", "hennepteelt")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "same category");
+    let r = c
+        .post_form(
+            &format!("/signalen/{other}/categorie"),
+            &[("categorie", "drugsafval")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = c.get(&format!("/signalen/{other}")).await.unwrap();
+    assert!(r.body.contains("id=\"protocol-stappen\""));
+    assert!(r.body.contains("categorie van Hennepteelt naar Drugsafval"));
+    let mut t = login(&app, Role::Toezichthouder).await;
+    let r = t
+        .post_form(
+            &format!("/signalen/{other}/categorie"),
+            &[("categorie", "overig")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

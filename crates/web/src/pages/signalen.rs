@@ -671,6 +671,7 @@ pub struct DetailPage {
     /// The workflow allows a change to `doorgezet` from the current state.
     pub may_mark_forwarded: bool,
     pub targets: Vec<Choice>,
+    pub categories: Vec<Choice>,
     pub errors: Vec<FieldError>,
     pub warnings: Vec<String>,
     pub notice: Option<String>,
@@ -737,7 +738,14 @@ fn history_what(lang: Lang, wf: &Workflow, names: &Names, h: &HistoryRow) -> Str
         }
         kinds::ATTACHMENT => t("sig.h.attachment"),
         kinds::SUMMARY => t("sig.h.summary"),
-        kinds::CATEGORY => t("sig.h.category"),
+        kinds::CATEGORY => i18n::tr_args(
+            lang,
+            "sig.h.category",
+            &[
+                ("from", &category_name(lang, &s("from"))),
+                ("to", &category_name(lang, &s("to"))),
+            ],
+        ),
         kinds::CONTACT_PURGED => t("sig.h.contact_purged"),
         other => other.to_string(),
     }
@@ -1048,6 +1056,14 @@ pub async fn detail_page(
         (Vec::new(), Vec::new())
     };
 
+    let categories = Category::ALL
+        .iter()
+        .map(|c| Choice {
+            value: c.as_str().into(),
+            label: category_name(lang, c.as_str()),
+            selected: rec.category == c.as_str(),
+        })
+        .collect();
     let targets = ForwardTarget::ALL
         .iter()
         .map(|t| Choice {
@@ -1154,6 +1170,7 @@ pub async fn detail_page(
             .allowed_from(&rec.state)
             .any(|t| t.to.as_str() == bz_signals::workflow::codes::DOORGEZET),
         targets,
+        categories,
         errors,
         warnings,
         notice,
@@ -1188,6 +1205,7 @@ pub fn notice_key(ok: &str) -> Option<&'static str> {
         "samengevoegd" => "sig.ok.merged",
         "doorgezet" => "sig.ok.forwarded",
         "protocol" => "sig.ok.protocol",
+        "categorie" => "sig.ok.category",
         _ => return None,
     })
 }

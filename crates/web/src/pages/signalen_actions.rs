@@ -326,6 +326,65 @@ pub async fn assign(
     Ok(done(&rec.id, "toegewezen", "gegevens"))
 }
 
+/// `POST /signalen/{id}/categorie`: correct the category (`categorie`).
+pub async fn category(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let v = Viewer::of(&st, &ctx).await?;
+    let rec = load(&st, &v, &id, Action::TriageSignals).await?;
+    let f = fields(&body);
+    let to = get(&f, "categorie");
+    let problem = if rec.merged_into.is_some() {
+        Some(ctx.t("sig.err.merged"))
+    } else if to.parse::<bz_signals::Category>().is_err() {
+        Some(ctx.t("sig.err.choose_category"))
+    } else if to == rec.category {
+        Some(ctx.t("sig.err.same_category"))
+    } else {
+        None
+    };
+    if let Some(p) = problem {
+        let e = vec![err("category.to", p)];
+        return again(&st, &ctx, &v, &id, "category", f, e, Vec::new()).await;
+    }
+    let mut tx = st.store.begin_write().await?;
+    match sw::change_category(
+        &mut tx,
+        &rec.id,
+        &rec.category,
+        &to,
+        &actor(&v.subject, &ctx),
+        st.clock.now(),
+    )
+    .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Conflict { .. }) => {
+            drop(tx);
+            let e = vec![err("category.to", ctx.t("sig.err.changed_meanwhile"))];
+            return again(&st, &ctx, &v, &id, "category", f, e, Vec::new()).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    bz_store::audit::append(
+        &mut tx,
+        entry(
+            &v.subject,
+            "signal.category",
+            &rec.id,
+            Outcome::Success,
+            format!("{} -> {to}", rec.category),
+        ),
+        st.clock.now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(done(&rec.id, "categorie", "gegevens"))
+}
+
 fn summary_message(lang: Lang, e: SummaryError) -> String {
     match e {
         SummaryError::TooShort { min } => {
