@@ -190,9 +190,7 @@ pub async fn melden(db: &str, clients: usize, seconds: u64) -> Result<()> {
     );
     println!("refused or failed: {failed}; stored during the run: {stored} (before: {before})");
     store.close().await;
-    if db == "sqlite" {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
+    let _ = std::fs::remove_dir_all(&tmp);
     if stored != lat.len() as i64 {
         bail!(
             "{} acknowledged, {} stored / acknowledged and stored differ",
@@ -336,7 +334,7 @@ pub async fn melden_crash(
         }
     }
     println!("rounds {rounds}, acknowledged {total_acked}, lost {total_lost}");
-    if keep.is_none() && db == "sqlite" {
+    if keep.is_none() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     Ok(())
