@@ -585,3 +585,23 @@ fn bag_extract_import_from_the_real_doesburg_samples() {
         "{t}"
     );
 }
+
+#[test]
+fn purge_runs_on_its_own_and_records_itself_in_the_audit_trail() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let o = bz(&dir, &["demo", "--no-serve", "--seed", "7"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let before = bz(&dir, &["audit", "verify"]);
+    let o = bz(&dir, &["purge"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // The demo's signals are new: nothing is past its retention.
+    assert!(
+        text(&o).contains("Opgeschoond / purged: 0 signalen"),
+        "{}",
+        text(&o)
+    );
+    let after = bz(&dir, &["audit", "verify"]);
+    assert!(after.status.success(), "{}", text(&after));
+    assert_ne!(text(&before), text(&after), "the run added an audit entry");
+}
