@@ -83,6 +83,11 @@ pub enum Action {
     /// Work a referral's file: conversations, notes, steps, its status (the
     /// coach organisation only; the handler checks it is the referral's coach).
     WorkCoachFile,
+    /// The residents' survey of the organisation's areas: its status, counts
+    /// per sub-area and the report (analysts get the analyst view).
+    ViewSurveys,
+    /// Create, publish and remind; letters with addresses and codes; paper entry.
+    ManageSurveys,
     /// Signals (meldingen) one by one: the list, a signal's page with its
     /// history and files, the overdue list. Never for partners (they see
     /// aggregates only); a coach only the signals assigned to them.
@@ -128,6 +133,8 @@ impl Action {
         Action::ViewReferrals,
         Action::ReferToCoach,
         Action::WorkCoachFile,
+        Action::ViewSurveys,
+        Action::ManageSurveys,
         Action::ViewSignals,
         Action::IntakeSignals,
         Action::HandleSignals,
@@ -211,6 +218,10 @@ pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>
         Action::ViewReferrals => s.has_any(&[Aov, Toezichthouder, Analist, Intake, Coach]),
         Action::ReferToCoach => s.has_any(&[Aov, Toezichthouder, Intake]),
         Action::WorkCoachFile => s.has(Coach),
+        // The survey: the municipality's AOV'er runs it, the analyst analyses;
+        // the report (disclosure-controlled) is for every role of the area.
+        Action::ViewSurveys => true,
+        Action::ManageSurveys => s.has_any(&[Aov, Analist]),
         // Single signals are need-to-know: never for private partners; the
         // coach only sees (and works on) what is assigned to them, which the
         // resource check below enforces.
@@ -318,6 +329,7 @@ mod tests {
             (Action::ViewReferrals, &[Aov, Toezichthouder, Analist, Intake, Coach]),
             (Action::ReferToCoach, &[Aov, Toezichthouder, Intake]),
             (Action::WorkCoachFile, &[Coach]),
+            (Action::ManageSurveys, &[Aov, Analist]),
         ];
         for (action, roles) in expect {
             for r in Role::ALL {
@@ -567,6 +579,7 @@ mod tests {
                     | Action::ViewHome
                     | Action::ManageOwnAccount
                     | Action::ViewAreaAggregates
+                    | Action::ViewSurveys
             );
             assert_eq!(d.is_ok(), basic, "{a:?}");
         }

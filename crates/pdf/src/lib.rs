@@ -22,6 +22,7 @@
 
 pub mod bench;
 pub mod gemeente;
+pub mod letters;
 mod world;
 
 #[cfg(test)]

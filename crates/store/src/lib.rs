@@ -22,6 +22,7 @@ pub mod signal_reports;
 pub mod signal_workflow;
 pub mod signals;
 pub mod sources;
+pub mod survey;
 pub mod user;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

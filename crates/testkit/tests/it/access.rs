@@ -79,6 +79,17 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         ("POST", "/acties") | ("POST", "/acties/{id}/uitkomst/{address}") => {
             Who::Roles(&[Aov, Toezichthouder])
         }
+        ("GET" | "POST", "/enquete") => Who::Public,
+        ("GET", "/enquetes") | ("GET", "/enquetes/{id}") | ("GET", "/enquetes/{id}/rapport") => {
+            Who::AnyUser
+        }
+        ("POST", "/enquetes")
+        | ("POST", "/enquetes/{id}")
+        | ("POST", "/enquetes/{id}/publiceren")
+        | ("POST", "/enquetes/{id}/herinnering")
+        | ("GET", "/enquetes/{id}/brieven.pdf")
+        | ("GET", "/enquetes/{id}/brieven.csv")
+        | ("GET" | "POST", "/enquetes/{id}/papier") => Who::Roles(&[Aov, Analist]),
         ("POST", "/deboerop") => Who::Roles(&[Aov, Toezichthouder]),
         ("GET", "/coaching") | ("GET", "/coaching/{id}") => {
             Who::Roles(&[Aov, Toezichthouder, Analist, Intake, Coach])

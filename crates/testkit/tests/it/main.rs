@@ -15,6 +15,7 @@ mod melden;
 mod scan;
 mod signals;
 mod store;
+mod survey;
 
 /// Print which database this run uses, once per test (visible with --nocapture).
 pub fn db_label() -> &'static str {
