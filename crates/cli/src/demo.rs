@@ -36,6 +36,12 @@ const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
     ("demo.coach", "Carla Coach", Role::Coach, "coach"),
     ("demo.partner", "Peter Partner", Role::Partner, "lto"),
     ("demo.intake", "Ilse Intake", Role::Intake, "gemeente"),
+    (
+        "demo.wijkagent",
+        "Wim Wijkagent",
+        Role::Toezichthouder,
+        "politie",
+    ),
 ];
 
 #[derive(Serialize)]
@@ -297,6 +303,17 @@ pub async fn run(
     tx.commit().await?;
     let scan_secs = scan_started.elapsed().as_secs_f64();
 
+    // The Module-1 survey and the field work of the demo.
+    let mut users = Vec::new();
+    for (username, ..) in ACCOUNTS {
+        let u = store
+            .user_by_username(username)
+            .await?
+            .with_context(|| format!("demo user {username}"))?;
+        users.push((username.to_string(), u.id, u.org_id));
+    }
+    let field_note = crate::demo_field::run(store, &m.code, today, seed, &run_id, &users).await?;
+
     let accounts_file = settings.data_dir.join("demo-accounts.json");
     write_private(&accounts_file, &serde_json::to_vec_pretty(&printed)?)
         .with_context(|| format!("cannot write {}", accounts_file.display()))?;
@@ -330,6 +347,7 @@ pub async fn run(
         "  gebiedsscan buitengebied (peildatum {}): {} adressen, {} hoog, {} midden, {} laag ({scan_secs:.2} s)",
         run.peildatum, run.addresses, run.hoog, run.midden, run.laag
     );
+    println!("  {field_note}");
     println!();
     println!("Demo-accounts (wachtwoord en TOTP-sleutel voor uw authenticator-app):");
     println!(

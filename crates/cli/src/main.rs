@@ -6,6 +6,7 @@ mod bench_melden;
 mod bench_tiles;
 mod config;
 mod demo;
+mod demo_field;
 mod import;
 
 use anyhow::{Context, Result, bail};

@@ -107,6 +107,8 @@ pub async fn clear_gemeente_data(tx: &mut WriteTx, code: &str) -> Result<()> {
         .bind(code.to_string())
         .execute(tx.conn())
         .await?;
+    crate::field::delete_of_gemeente(tx, code).await?;
+    crate::survey::delete_of_gemeente(tx, code).await?;
     crate::signal_workflow::delete_workflow_of_gemeente(tx, code).await?;
     sqlx::query("DELETE FROM signals WHERE gemeente_code = $1")
         .bind(code.to_string())

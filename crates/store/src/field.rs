@@ -851,3 +851,25 @@ impl Store {
 pub fn id() -> String {
     new_id()
 }
+
+/// Removes the rounds, actions and referrals of a municipality (the demo's refresh).
+pub async fn delete_of_gemeente(tx: &mut WriteTx, code: &str) -> Result<()> {
+    const STATEMENTS: &[&str] = &[
+        "DELETE FROM visits WHERE round_id IN (SELECT id FROM visit_rounds WHERE gemeente_code = $1)",
+        "DELETE FROM round_targets WHERE round_id IN (SELECT id FROM visit_rounds WHERE gemeente_code = $1)",
+        "DELETE FROM round_teams WHERE round_id IN (SELECT id FROM visit_rounds WHERE gemeente_code = $1)",
+        "DELETE FROM visit_rounds WHERE gemeente_code = $1",
+        "DELETE FROM field_action_outcomes WHERE action_id IN (SELECT id FROM field_actions WHERE gemeente_code = $1)",
+        "DELETE FROM field_action_addresses WHERE action_id IN (SELECT id FROM field_actions WHERE gemeente_code = $1)",
+        "DELETE FROM field_actions WHERE gemeente_code = $1",
+        "DELETE FROM coach_file_entries WHERE referral_id IN (SELECT id FROM coach_referrals WHERE gemeente_code = $1)",
+        "DELETE FROM coach_referrals WHERE gemeente_code = $1",
+    ];
+    for sql in STATEMENTS {
+        sqlx::query(*sql)
+            .bind(code.to_string())
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
