@@ -564,6 +564,26 @@ impl Store {
     }
 }
 
+/// Removes the surveys of a municipality with their invitations and
+/// responses (the demo's refresh).
+pub async fn delete_of_gemeente(tx: &mut WriteTx, code: &str) -> Result<()> {
+    const STATEMENTS: &[&str] = &[
+        "DELETE FROM survey_paper_entries WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
+        "DELETE FROM survey_letter_rounds WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
+        "DELETE FROM survey_responses WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
+        "DELETE FROM survey_drafts WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
+        "DELETE FROM survey_invitations WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
+        "DELETE FROM surveys WHERE gemeente_code = $1",
+    ];
+    for sql in STATEMENTS {
+        sqlx::query(*sql)
+            .bind(code.to_string())
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::Store;
@@ -617,24 +637,4 @@ mod tests {
         );
         // `answered_on` is a day (`YYYY-MM-DD`) and the id random (UUID v4): see `complete`.
     }
-}
-
-/// Removes the surveys of a municipality with their invitations and
-/// responses (the demo's refresh).
-pub async fn delete_of_gemeente(tx: &mut WriteTx, code: &str) -> Result<()> {
-    const STATEMENTS: &[&str] = &[
-        "DELETE FROM survey_paper_entries WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
-        "DELETE FROM survey_letter_rounds WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
-        "DELETE FROM survey_responses WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
-        "DELETE FROM survey_drafts WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
-        "DELETE FROM survey_invitations WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
-        "DELETE FROM surveys WHERE gemeente_code = $1",
-    ];
-    for sql in STATEMENTS {
-        sqlx::query(*sql)
-            .bind(code.to_string())
-            .execute(tx.conn())
-            .await?;
-    }
-    Ok(())
 }
