@@ -59,7 +59,7 @@ pub async fn run(
         created_at: now - 50 * 86_400,
         published_at: None,
     };
-    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed ^ 0x5eed_5u64);
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed ^ 0x0005_eed5_u64);
     let codes = bz_survey::codes::generate_batch(population.len(), &HashSet::new(), &mut rng);
     let invitations: Vec<(String, String, Option<String>)> = population
         .iter()
