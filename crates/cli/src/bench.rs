@@ -106,3 +106,35 @@ pub fn scan(n: usize, seed: u64, keep: Option<&Path>) -> Result<()> {
     }
     Ok(())
 }
+
+/// The survey report for `n` synthetic responses: analysis (published and
+/// analyst) and the HTML report page, each timed.
+pub fn survey_report(n: usize) -> Result<()> {
+    let r = bz_survey::synth::bench(n);
+    let def = bz_survey::default_survey();
+    let pop = bz_survey::synth::synthetic_population(r.invited);
+    let mut responses = bz_survey::synth::synthetic_responses(&def, &pop, 0.3, 42);
+    responses.truncate(n);
+    let t = Instant::now();
+    let report = bz_survey::analyse(&def, &responses, &pop, &bz_survey::ReportConfig::default());
+    let analyse = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let html = bz_web::pages::survey_admin::report_html(report, bz_web::i18n::Lang::Nl)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let render = t.elapsed().as_secs_f64();
+    println!(
+        "bench survey-report: {} antwoorden van {} uitgenodigden",
+        r.responses, r.invited
+    );
+    println!(
+        "  analyse gepubliceerd {:.3} s, analyse analist {:.3} s",
+        r.analyse_published.as_secs_f64(),
+        r.analyse_analyst.as_secs_f64()
+    );
+    println!(
+        "  rapport (analyse + HTML, {} kB): {:.3} s (analyse {analyse:.3} s, HTML {render:.3} s)",
+        html.len() / 1024,
+        analyse + render
+    );
+    Ok(())
+}

@@ -181,6 +181,12 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Time the survey report for N synthetic responses to the default survey:
+    /// the analysis for both audiences and the HTML page.
+    SurveyReport {
+        #[arg(long, default_value_t = 10_000)]
+        responses: usize,
+    },
     /// Drive the public report form (POST /melden) of the real server on a loopback port with
     /// concurrent clients; prints durable submissions per second and latency percentiles.
     Melden {
@@ -359,10 +365,7 @@ async fn serve(settings: &Settings, store: Store, demo: bool) -> Result<()> {
     };
     let state = AppState::new(store.clone(), config);
     // Signals past their retention are purged at start and then daily.
-    bz_web::pages::signalen_purge::spawn(
-        state.clone(),
-        std::time::Duration::from_secs(24 * 3600),
-    );
+    bz_web::pages::signalen_purge::spawn(state.clone(), std::time::Duration::from_secs(24 * 3600));
     // Expired sessions are purged hourly.
     let purge_store = store.clone();
     tokio::spawn(async move {
@@ -629,6 +632,9 @@ async fn run(cli: Cli) -> Result<()> {
             seed,
             keep,
         }) => bench::scan(*addresses, *seed, keep.as_deref()),
+        Command::Bench(BenchCommand::SurveyReport { responses }) => {
+            bench::survey_report(*responses)
+        }
         Command::Bench(BenchCommand::Tiles {
             addresses,
             tiles,

@@ -1105,6 +1105,27 @@ impl ReportPage {
     }
 }
 
+/// The report page's HTML for a report, outside a request (the benchmark).
+pub fn report_html(report: bz_survey::Report, lang: Lang) -> Result<String, AppError> {
+    let page = PageCtx {
+        lang,
+        title: crate::i18n::tr(lang, "survey.report_title"),
+        user: None,
+        org: None,
+        csrf: String::new(),
+        nav: Vec::new(),
+        switch_href: "/".into(),
+        demo: false,
+    };
+    Ok(ReportPage {
+        page,
+        survey_id: String::new(),
+        report,
+        analyst: false,
+    }
+    .render()?)
+}
+
 /// `GET /enquetes/{id}/rapport`: the report; analysts see the analyst view,
 /// everyone else the published view with disclosure control.
 pub async fn report(
