@@ -326,7 +326,10 @@ mod tests {
             (Action::ViewFieldWork, &[Aov, Toezichthouder, Analist]),
             (Action::PlanFieldWork, &[Aov, Toezichthouder]),
             (Action::RecordFieldWork, &[Aov, Toezichthouder]),
-            (Action::ViewReferrals, &[Aov, Toezichthouder, Analist, Intake, Coach]),
+            (
+                Action::ViewReferrals,
+                &[Aov, Toezichthouder, Analist, Intake, Coach],
+            ),
             (Action::ReferToCoach, &[Aov, Toezichthouder, Intake]),
             (Action::WorkCoachFile, &[Coach]),
             (Action::ManageSurveys, &[Aov, Analist]),

@@ -126,7 +126,12 @@ pub fn table() -> Vec<RouteSpec> {
         )
         .body_limit(BodyLimit::Bytes(melden::MAX_BODY_BYTES)),
         r(g.clone(), "/deboerop", ViewFieldWork, get(deboerop::list)),
-        r(p.clone(), "/deboerop", PlanFieldWork, post(deboerop::create)),
+        r(
+            p.clone(),
+            "/deboerop",
+            PlanFieldWork,
+            post(deboerop::create),
+        ),
         r(
             g.clone(),
             "/deboerop/{round}",
@@ -194,7 +199,12 @@ pub fn table() -> Vec<RouteSpec> {
             post(survey_public::submit),
         ),
         r(g.clone(), "/enquetes", ViewSurveys, get(survey_admin::list)),
-        r(p.clone(), "/enquetes", ManageSurveys, post(survey_admin::create)),
+        r(
+            p.clone(),
+            "/enquetes",
+            ManageSurveys,
+            post(survey_admin::create),
+        ),
         r(
             g.clone(),
             "/enquetes/{id}",
@@ -305,7 +315,12 @@ pub fn table() -> Vec<RouteSpec> {
             ViewSignals,
             get(signalen::overdue),
         ),
-        r(g.clone(), "/signalen/{id}", ViewSignals, get(signalen::detail)),
+        r(
+            g.clone(),
+            "/signalen/{id}",
+            ViewSignals,
+            get(signalen::detail),
+        ),
         r(
             g.clone(),
             "/signalen/{id}/bijlagen/{bijlage}",

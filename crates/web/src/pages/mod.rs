@@ -18,15 +18,15 @@ pub mod orgs;
 pub mod scan;
 pub mod scan_api;
 pub mod scan_export;
-pub mod survey_admin;
-pub mod survey_form;
-pub mod survey_public;
 pub mod signalen;
 pub mod signalen_actions;
 pub mod signalen_api;
 pub mod signalen_beheer;
 pub mod signalen_intake;
 pub mod signalen_purge;
+pub mod survey_admin;
+pub mod survey_form;
+pub mod survey_public;
 pub mod users;
 
 use crate::error::AppError;
