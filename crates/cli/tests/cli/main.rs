@@ -39,12 +39,13 @@ fn demo_creates_the_municipality_and_prints_accounts() {
         "demo.coach",
         "demo.partner",
         "demo.intake",
+        "demo.wijkagent",
     ] {
         assert!(out.contains(role), "{role} printed");
     }
     let accounts: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("demo-accounts.json")).unwrap()).unwrap();
-    assert_eq!(accounts.as_array().unwrap().len(), 7);
+    assert_eq!(accounts.as_array().unwrap().len(), 8);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
