@@ -30,6 +30,7 @@ test("a team records a visit on a phone, offline first, and the round counts it"
   await noViolations(page, "rounds");
   await page.click("main table a");
   await page.waitForURL(/\/deboerop\/[^/]+$/);
+  await page.waitForSelector("#route-kaart[data-loaded=true]", { timeout: 20000 });
   await noViolations(page, "round");
   const round = page.url();
   const before = Number(await page.textContent("#fig-visited"));

@@ -140,6 +140,12 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         r(
             g.clone(),
+            "/deboerop/{round}/routes.geojson",
+            ViewFieldWork,
+            get(deboerop::routes_geojson),
+        ),
+        r(
+            g.clone(),
             "/deboerop/{round}/route/{team}",
             ViewFieldWork,
             get(deboerop::route_sheet),

@@ -1095,3 +1095,58 @@ pub async fn municipality_summary(
 pub fn when(ts: i64) -> String {
     i18n::datetime(ts)
 }
+
+fn lonlat(x: f64, y: f64) -> Result<serde_json::Value, AppError> {
+    let p = bz_geo::rd_to_wgs84(bz_geo::RdPoint { x, y })
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(serde_json::json!([
+        (p.lon * 1e6).round() / 1e6,
+        (p.lat * 1e6).round() / 1e6
+    ]))
+}
+
+/// `GET /deboerop/{round}/routes.geojson`: the teams' routes (lines from the
+/// start along the stops and back) and stops, in WGS84, for the map.
+pub async fn routes_geojson(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let d = round_data(&st, &ctx, &id).await?;
+    let start = lonlat(d.round.start_x, d.round.start_y)?;
+    let mut features = vec![serde_json::json!({
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": start},
+        "properties": {"kind": "start", "label": d.round.start_label},
+    })];
+    for (k, t) in d.teams.iter().enumerate() {
+        let mut stops: Vec<&store::TargetView> = d
+            .targets
+            .iter()
+            .filter(|x| x.target.team_id.as_deref() == Some(t.id.as_str()))
+            .collect();
+        stops.sort_by_key(|s| (s.target.route_day, s.target.route_position));
+        let mut line = vec![start.clone()];
+        for s in &stops {
+            let p = lonlat(s.x, s.y)?;
+            line.push(p.clone());
+            features.push(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": p},
+                "properties": {"kind": "stop", "team": k, "label": format!("{} {}.{} — {}", t.name, s.target.route_day.unwrap_or(0), s.target.route_position.unwrap_or(0), s.label)},
+            }));
+        }
+        line.push(start.clone());
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": line},
+            "properties": {"kind": "route", "team": k, "label": t.name},
+        }));
+    }
+    audit_view(&st, &ctx, "field.round.view", &d.round.id).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
+        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+        .into_response())
+}
