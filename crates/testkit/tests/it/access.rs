@@ -75,7 +75,9 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         ("GET", "/deboerop")
         | ("GET", "/deboerop/{round}")
         | ("GET", "/deboerop/{round}/route/{team}")
-        | ("GET", "/deboerop/{round}/routes.geojson") => Who::Roles(&[Aov, Toezichthouder, Analist]),
+        | ("GET", "/deboerop/{round}/routes.geojson") => {
+            Who::Roles(&[Aov, Toezichthouder, Analist])
+        }
         ("GET", "/acties") | ("GET", "/acties/{id}") => Who::Roles(&[Aov, Toezichthouder, Analist]),
         ("POST", "/acties") | ("POST", "/acties/{id}/uitkomst/{address}") => {
             Who::Roles(&[Aov, Toezichthouder])
