@@ -88,6 +88,8 @@ pub enum Action {
     ViewSurveys,
     /// Create, publish and remind; letters with addresses and codes; paper entry.
     ManageSurveys,
+    /// Download every response of a survey (CSV, XLSX): analysts only.
+    ExportSurveyResponses,
     /// Signals (meldingen) one by one: the list, a signal's page with its
     /// history and files, the overdue list. Never for partners (they see
     /// aggregates only); a coach only the signals assigned to them.
@@ -135,6 +137,7 @@ impl Action {
         Action::WorkCoachFile,
         Action::ViewSurveys,
         Action::ManageSurveys,
+        Action::ExportSurveyResponses,
         Action::ViewSignals,
         Action::IntakeSignals,
         Action::HandleSignals,
@@ -222,6 +225,7 @@ pub fn decide(subject: Option<&Subject>, action: Action, resource: &Resource<'_>
         // the report (disclosure-controlled) is for every role of the area.
         Action::ViewSurveys => true,
         Action::ManageSurveys => s.has_any(&[Aov, Analist]),
+        Action::ExportSurveyResponses => s.has(Analist),
         // Single signals are need-to-know: never for private partners; the
         // coach only sees (and works on) what is assigned to them, which the
         // resource check below enforces.
@@ -333,6 +337,7 @@ mod tests {
             (Action::ReferToCoach, &[Aov, Toezichthouder, Intake]),
             (Action::WorkCoachFile, &[Coach]),
             (Action::ManageSurveys, &[Aov, Analist]),
+            (Action::ExportSurveyResponses, &[Analist]),
         ];
         for (action, roles) in expect {
             for r in Role::ALL {

@@ -23,6 +23,7 @@
 pub mod bench;
 pub mod gemeente;
 pub mod letters;
+pub mod survey_report;
 mod world;
 
 #[cfg(test)]

@@ -265,6 +265,30 @@ pub fn table() -> Vec<RouteSpec> {
             ViewSurveys,
             get(survey_admin::report),
         ),
+        r(
+            g.clone(),
+            "/enquetes/{id}/rapport.pdf",
+            ViewSurveys,
+            get(survey_export::report_pdf),
+        ),
+        r(
+            g.clone(),
+            "/enquetes/{id}/tabellen.csv",
+            ViewSurveys,
+            get(survey_export::tables_csv),
+        ),
+        r(
+            g.clone(),
+            "/enquetes/{id}/antwoorden.csv",
+            ExportSurveyResponses,
+            get(survey_export::responses_csv),
+        ),
+        r(
+            g.clone(),
+            "/enquetes/{id}/antwoorden.xlsx",
+            ExportSurveyResponses,
+            get(survey_export::responses_xlsx),
+        ),
         r(g.clone(), "/kaart", ViewAreaAggregates, get(map::page)),
         r(
             g.clone(),

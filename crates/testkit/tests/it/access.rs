@@ -83,6 +83,12 @@ fn expected(method: &str, path: &str) -> Option<Who> {
             Who::Roles(&[Aov, Toezichthouder])
         }
         ("GET" | "POST", "/enquete") => Who::Public,
+        ("GET", "/enquetes/{id}/antwoorden.csv") | ("GET", "/enquetes/{id}/antwoorden.xlsx") => {
+            Who::Roles(&[Analist])
+        }
+        ("GET", "/enquetes/{id}/rapport.pdf") | ("GET", "/enquetes/{id}/tabellen.csv") => {
+            Who::AnyUser
+        }
         ("GET", "/enquetes") | ("GET", "/enquetes/{id}") | ("GET", "/enquetes/{id}/rapport") => {
             Who::AnyUser
         }

@@ -373,4 +373,48 @@ async fn the_whole_module_1_cycle() {
             .status,
         StatusCode::FORBIDDEN
     );
+    // Downloads: every response for the analyst (CSV, XLSX), tables and the PDF for all.
+    let csv = analist
+        .get(&format!("{path}/antwoorden.csv"))
+        .await
+        .unwrap();
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.body.lines().count(), 8, "a header and seven responses");
+    assert!(!csv.body.contains(&codes[0]), "no code in the export");
+    let xlsx = analist
+        .http
+        .get(format!("{}{path}/antwoorden.xlsx", analist.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    assert_eq!(
+        partner
+            .get(&format!("{path}/antwoorden.csv"))
+            .await
+            .unwrap()
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let tables = partner.get(&format!("{path}/tabellen.csv")).await.unwrap();
+    assert_eq!(tables.status, StatusCode::OK);
+    assert!(
+        tables.body.contains("< 5"),
+        "small counts protected in the tables"
+    );
+    let pdf = partner
+        .http
+        .get(format!("{}{path}/rapport.pdf", partner.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    let pdf = pdf.bytes().await.unwrap();
+    assert!(bz_pdf::page_count(&pdf).unwrap() >= 3);
+    assert!(
+        bz_pdf::extract_text(&pdf)
+            .unwrap()
+            .contains("Handelingsperspectief")
+    );
 }

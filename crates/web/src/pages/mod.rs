@@ -25,6 +25,7 @@ pub mod signalen_beheer;
 pub mod signalen_intake;
 pub mod signalen_purge;
 pub mod survey_admin;
+pub mod survey_export;
 pub mod survey_form;
 pub mod survey_public;
 pub mod users;

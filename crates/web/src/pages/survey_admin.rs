@@ -263,7 +263,11 @@ pub async fn create(
     Ok(Redirect::to(&format!("/enquetes/{}", row.id)).into_response())
 }
 
-async fn visible_survey(st: &AppState, ctx: &Ctx, id: &str) -> Result<SurveyRow, AppError> {
+pub(crate) async fn visible_survey(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<SurveyRow, AppError> {
     let s = st.store.survey(id).await?;
     let areas = subject_areas(st, ctx).await?;
     if !areas.iter().any(|a| a.code == s.gemeente_code) {
@@ -1126,26 +1130,19 @@ pub fn report_html(report: bz_survey::Report, lang: Lang) -> Result<String, AppE
     .render()?)
 }
 
-/// `GET /enquetes/{id}/rapport`: the report; analysts see the analyst view,
-/// everyone else the published view with disclosure control.
-pub async fn report(
-    State(st): State<AppState>,
-    Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let s = visible_survey(&st, &ctx, &id).await?;
+/// The report of a survey for an audience, with the partners' incident
+/// figures of the municipality.
+pub(crate) async fn build_report(
+    st: &AppState,
+    ctx: &Ctx,
+    s: &SurveyRow,
+    audience: bz_survey::Audience,
+) -> Result<bz_survey::Report, AppError> {
     let input = st
         .store
         .survey_report_input(&s.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let analyst = ctx
-        .subject
-        .as_ref()
-        .is_some_and(|s| s.roles.contains(&bz_domain::identity::Role::Analist));
-    if analyst {
-        audit_view(&st, &ctx, "survey.report.analyst", &s.id).await?;
-    }
     let since = format!("{}-01-01", st.clock.today().year() - 4);
     let police = st
         .store
@@ -1161,22 +1158,41 @@ pub async fn report(
         })
         .collect();
     let config = bz_survey::ReportConfig {
-        audience: if analyst {
-            bz_survey::Audience::Analyst
-        } else {
-            bz_survey::Audience::Published
-        },
+        audience,
         language: survey_lang(ctx.lang),
         municipality: input.area_name.clone(),
         police,
         ..bz_survey::ReportConfig::default()
     };
-    let report = bz_survey::analyse(
+    Ok(bz_survey::analyse(
         &input.definition,
         &input.responses,
         &input.population,
         &config,
-    );
+    ))
+}
+
+/// `GET /enquetes/{id}/rapport`: the report; analysts see the analyst view,
+/// everyone else the published view with disclosure control.
+pub async fn report(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let s = visible_survey(&st, &ctx, &id).await?;
+    let analyst = ctx
+        .subject
+        .as_ref()
+        .is_some_and(|s| s.roles.contains(&bz_domain::identity::Role::Analist));
+    if analyst {
+        audit_view(&st, &ctx, "survey.report.analyst", &s.id).await?;
+    }
+    let audience = if analyst {
+        bz_survey::Audience::Analyst
+    } else {
+        bz_survey::Audience::Published
+    };
+    let report = build_report(&st, &ctx, &s, audience).await?;
     html(&ReportPage {
         page: ctx.page("survey.report_title"),
         survey_id: s.id,
