@@ -284,7 +284,8 @@ struct ShowPage {
     status: String,
     invited: i64,
     completed: i64,
-    areas: Vec<(String, i64, i64)>,
+    /// Per woonplaats: invited and completed (1–4 shown as "< 5" outside the analyst role).
+    areas: Vec<(String, i64, String)>,
     reminder_due: usize,
     may_manage: bool,
     form: SurveyForm,
@@ -347,7 +348,23 @@ async fn show_page(
         status: ctx.t(&format!("survey.status.{}", survey.status)),
         invited: counts.values().map(|c| c.0).sum(),
         completed: counts.values().map(|c| c.1).sum(),
-        areas: counts.into_iter().map(|(a, (n, d))| (a, n, d)).collect(),
+        areas: {
+            let analyst = ctx
+                .subject
+                .as_ref()
+                .is_some_and(|s| s.roles.contains(&bz_domain::identity::Role::Analist));
+            counts
+                .into_iter()
+                .map(|(a, (n, d))| {
+                    let shown = if !analyst && (1..5).contains(&d) {
+                        "< 5".to_string()
+                    } else {
+                        d.to_string()
+                    };
+                    (a, n, shown)
+                })
+                .collect()
+        },
         reminder_due: reminder_codes(&survey, &invitations, st.clock.today()).len(),
         may_manage: allowed(ctx, Action::ManageSurveys),
         form: form.unwrap_or_else(|| SurveyForm {
