@@ -376,7 +376,7 @@ impl Store {
     /// Invited and completed per sub-area (counts only).
     pub async fn invitation_counts(&self, survey_id: &str) -> Result<BTreeMap<String, (i64, i64)>> {
         let rows = sqlx::query(
-            "SELECT COALESCE(area, '') AS area, COUNT(*) AS n, SUM(completed) AS done FROM survey_invitations WHERE survey_id = $1 GROUP BY COALESCE(area, '')",
+            "SELECT COALESCE(area, '') AS area, COUNT(*) AS n, COUNT(CASE WHEN completed = 1 THEN 1 END) AS done FROM survey_invitations WHERE survey_id = $1 GROUP BY COALESCE(area, '')",
         )
         .bind(survey_id.to_string())
         .fetch_all(self.pool())
