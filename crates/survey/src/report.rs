@@ -1069,4 +1069,44 @@ mod tests {
             .find(|r| r.measure.id == "veilig_verhuren");
         assert!(rec.is_some_and(|r| r.triggers[0].figure == Some(0.12)));
     }
+
+    /// The report's text content for a fixed synthetic municipality (3 000
+    /// addresses, 30 % response, seed 2026), as published and as the analyst
+    /// sees it. A change in wording, figures, suppression or the
+    /// recommendations shows up as a snapshot diff to review.
+    #[test]
+    fn report_text_snapshots() {
+        let (def, pop, responses) = demo();
+        let police = [
+            ("hennep", 2024, 3),
+            ("drugsafval", 2024, 2),
+            ("hennep", 2025, 6),
+        ]
+        .into_iter()
+        .map(|(kind, year, count)| PoliceFigure {
+            kind: kind.into(),
+            year,
+            count,
+        })
+        .collect();
+        let cfg = ReportConfig {
+            municipality: "Gemeente Voorbeeld".into(),
+            police,
+            ..ReportConfig::default()
+        };
+        let published = analyse(&def, &responses, &pop, &cfg);
+        insta::assert_snapshot!("report_published_nl", published.to_text());
+        let few: Vec<Response> = responses.into_iter().step_by(8).collect();
+        let analyst = analyse(
+            &def,
+            &few,
+            &pop,
+            &ReportConfig {
+                audience: Audience::Analyst,
+                language: Lang::En,
+                ..cfg
+            },
+        );
+        insta::assert_snapshot!("report_analyst_en_small", analyst.to_text());
+    }
 }

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::pages::deboerop::{FormFields, addresses_from_lines, audit_view};
 use crate::pages::scan::{allowed, subject_areas};
-use crate::pages::survey_form::{ItemView, page_items, read_page, survey_lang};
+use crate::pages::survey_form::{ItemView, Shown, page_items, read_page, survey_lang};
 use crate::pages::{FieldError, error_for, html};
 use askama::Template;
 use axum::body::Bytes;
@@ -879,7 +879,7 @@ async fn paper_page(
     let lang = survey_lang(ctx.lang);
     let mut items = Vec::new();
     for p in def.pages() {
-        items.extend(page_items(&def, &p, answers, ctx.lang, &errors));
+        items.extend(page_items(&def, &p, answers, ctx.lang, &errors, Shown::All));
     }
     let entry = if code.is_empty() {
         1

@@ -25,6 +25,8 @@ pub struct QuestionView {
     pub value: String,
     pub choices: Vec<ChoiceView>,
     pub error: Option<String>,
+    /// Shown on the paper entry screen for questions behind skip logic.
+    pub follow_up: bool,
 }
 
 /// A page item: a question, or a rating grid with its rows.
@@ -96,7 +98,19 @@ fn question_view(
             .iter()
             .find(|e| e.field == q.name)
             .map(|e| e.message(l)),
+        follow_up: false,
     }
+}
+
+/// Which questions a page shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// The public form: the questions relevant given the answers so far.
+    Relevant,
+    /// The paper entry screen: every question, as on the printed form;
+    /// follow-up questions are marked and their answers are dropped when
+    /// the routing question does not call them up.
+    All,
 }
 
 /// The visible items of a page given the answers so far.
@@ -106,8 +120,17 @@ pub fn page_items(
     answers: &Answers,
     lang: Lang,
     errors: &[bz_survey::FieldError],
+    mode: Shown,
 ) -> Vec<ItemView> {
-    let shown = def.relevance(answers);
+    let shown = match mode {
+        Shown::Relevant => def.relevance(answers),
+        Shown::All => vec![true; def.questions.len()],
+    };
+    let view = |qi: usize| {
+        let mut v = question_view(def, qi, answers, lang, errors);
+        v.follow_up = mode == Shown::All && def.questions[qi].relevant.is_some();
+        v
+    };
     let l = survey_lang(lang);
     let mut out = Vec::new();
     for item in &page.items {
@@ -116,7 +139,7 @@ pub fn page_items(
                 if shown[qi] {
                     out.push(ItemView {
                         grid_label: None,
-                        questions: vec![question_view(def, qi, answers, lang, errors)],
+                        questions: vec![view(qi)],
                     });
                 }
             }
@@ -126,9 +149,7 @@ pub fn page_items(
                     .children
                     .iter()
                     .filter_map(|n| match n {
-                        Node::Question(qi) if shown[*qi] => {
-                            Some(question_view(def, *qi, answers, lang, errors))
-                        }
+                        Node::Question(qi) if shown[*qi] => Some(view(*qi)),
                         _ => None,
                     })
                     .collect();

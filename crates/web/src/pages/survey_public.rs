@@ -11,7 +11,7 @@ use crate::ctx::{Ctx, PageCtx};
 use crate::error::AppError;
 use crate::pages::deboerop::FormFields;
 use crate::pages::html;
-use crate::pages::survey_form::{ItemView, page_items, read_page, survey_lang};
+use crate::pages::survey_form::{ItemView, Shown, page_items, read_page, survey_lang};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Extension, Query, State};
@@ -46,6 +46,8 @@ struct FormPage {
     items: Vec<ItemView>,
     errors: Vec<(String, String)>,
     last: bool,
+    /// An answer on this page made follow-up questions appear on it.
+    added: bool,
 }
 
 #[derive(Template)]
@@ -141,9 +143,20 @@ async fn answer(
     let pages_before = def.visible_pages(&answers);
     let mut index = index.min(pages_before.len().saturating_sub(1));
     let mut errors = Vec::new();
+    let mut added = false;
     if let (Some(fields), true, Some(page)) = (fields, step != "start", pages_before.get(index)) {
+        let shown_before = def.relevance(&answers);
         errors = read_page(&def, page, fields, &mut answers);
-        if errors.is_empty() && matches!(step, "next" | "send") {
+        // Skip logic within the page: without JavaScript the follow-up
+        // questions that an answer on this page calls up are shown by
+        // staying on the page once, so they are never skipped unseen.
+        let shown_after = def.relevance(&answers);
+        added = matches!(step, "next" | "send")
+            && def
+                .page_questions(page)
+                .iter()
+                .any(|&qi| shown_after[qi] && !shown_before[qi]);
+        if errors.is_empty() && matches!(step, "next" | "send") && !added {
             errors = def.validate_page(page, &answers);
         }
     }
@@ -156,7 +169,7 @@ async fn answer(
         bz_store::survey::save_draft(&mut tx, code.as_str(), &open.survey.id, &json).await?;
         tx.commit().await?;
     }
-    if errors.is_empty() {
+    if errors.is_empty() && !added {
         match step {
             "save" => {
                 return html(&DonePage {
@@ -223,7 +236,7 @@ async fn answer(
                 .to_string()
         })
         .unwrap_or_default();
-    let items = page_items(&def, page, &answers, ctx.lang, &errors);
+    let items = page_items(&def, page, &answers, ctx.lang, &errors, Shown::Relevant);
     let error_list = errors
         .iter()
         .filter(|e| {
@@ -243,5 +256,6 @@ async fn answer(
         items,
         errors: error_list,
         last: index + 1 >= pages.len(),
+        added,
     })
 }
