@@ -151,12 +151,13 @@ async fn answer(
         // questions that an answer on this page calls up are shown by
         // staying on the page once, so they are never skipped unseen.
         let shown_after = def.relevance(&answers);
-        added = matches!(step, "next" | "send")
+        let forward = matches!(step, "next" | "send");
+        added = forward
             && def
                 .page_questions(page)
                 .iter()
                 .any(|&qi| shown_after[qi] && !shown_before[qi]);
-        if errors.is_empty() && matches!(step, "next" | "send") && !added {
+        if errors.is_empty() && forward && !added {
             errors = def.validate_page(page, &answers);
         }
     }
