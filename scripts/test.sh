@@ -13,6 +13,11 @@ pgdir="$results/pg"
 cleanup() { scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
+# Paths the tests resolve at run time, so that a build cache shared with
+# another checkout (whose compile-time paths differ) still finds this tree.
+export INSTA_WORKSPACE_ROOT="$PWD" INSTA_UPDATE=no
+if [ -d ../shared/data ]; then export BZ_SHARED_DATA="$PWD/../shared/data"; fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
