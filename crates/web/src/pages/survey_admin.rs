@@ -38,6 +38,27 @@ fn err(ctx: &Ctx, field: &str, key: &str) -> FieldError {
     }
 }
 
+/// The audit entry of a survey action by the current user.
+fn audit_entry(
+    ctx: &Ctx,
+    action: &'static str,
+    id: &str,
+    detail: String,
+) -> Result<NewEntry, AppError> {
+    let s = ctx.subject.as_ref().ok_or(AppError::Unauthenticated)?;
+    Ok(NewEntry {
+        actor_id: Some(s.user_id.clone()),
+        actor_name: s.username.clone(),
+        org_id: Some(s.org_id.clone()),
+        action,
+        object_type: "survey",
+        object_id: id.to_string(),
+        outcome: Outcome::Success,
+        detail,
+    })
+}
+
+/// Audits an action that writes nothing else (in a transaction of its own).
 async fn audit(
     st: &AppState,
     ctx: &Ctx,
@@ -45,23 +66,33 @@ async fn audit(
     id: &str,
     detail: String,
 ) -> Result<(), AppError> {
-    let s = ctx.subject.as_ref().ok_or(AppError::Unauthenticated)?;
     st.store
-        .audit(
-            NewEntry {
-                actor_id: Some(s.user_id.clone()),
-                actor_name: s.username.clone(),
-                org_id: Some(s.org_id.clone()),
-                action,
-                object_type: "survey",
-                object_id: id.to_string(),
-                outcome: Outcome::Success,
-                detail,
-            },
-            st.clock.now_ms(),
-        )
+        .audit(audit_entry(ctx, action, id, detail)?, st.clock.now_ms())
         .await?;
     Ok(())
+}
+
+/// Appends the audit entry of a change inside the change's own transaction.
+async fn audit_in(
+    st: &AppState,
+    tx: &mut bz_store::WriteTx,
+    ctx: &Ctx,
+    action: &'static str,
+    id: &str,
+    detail: String,
+) -> Result<(), AppError> {
+    bz_store::audit::append(tx, audit_entry(ctx, action, id, detail)?, st.clock.now_ms()).await?;
+    Ok(())
+}
+
+/// A definition as stored: `\n` line endings (a browser sends a textarea's
+/// lines with `\r\n`), no surrounding blank space (form fields are trimmed)
+/// and one final newline, so that the same text is recognised as the same
+/// version however it arrives.
+fn normalized_definition(text: &str) -> String {
+    let mut t = text.replace("\r\n", "\n").trim().to_string();
+    t.push('\n');
+    t
 }
 
 /// What was entered in the survey form.
@@ -241,11 +272,11 @@ pub async fn create(
         org_id: s.org_id.clone(),
         gemeente_code: form.gemeente.clone(),
         title: form.title.clone(),
-        definition: if form.definition.trim().is_empty() {
-            bz_survey::DEFAULT_SURVEY_TOML.to_string()
+        definition: normalized_definition(if form.definition.trim().is_empty() {
+            bz_survey::DEFAULT_SURVEY_TOML
         } else {
-            form.definition.clone()
-        },
+            &form.definition
+        }),
         status: store::CONCEPT.into(),
         letter_text: form.letter_text.clone(),
         signatory: form.signatory.clone(),
@@ -255,11 +286,13 @@ pub async fn create(
         created_by: s.user_id.clone(),
         created_at: st.clock.now(),
         published_at: None,
+        published_version: None,
     };
     let mut tx = st.store.begin_write().await?;
     store::insert_survey(&mut tx, &row).await?;
+    let detail = format!("{}; vragenlijst versie 1", row.title);
+    audit_in(&st, &mut tx, &ctx, "survey.create", &row.id, detail).await?;
     tx.commit().await?;
-    audit(&st, &ctx, "survey.create", &row.id, row.title.clone()).await?;
     Ok(Redirect::to(&format!("/enquetes/{}", row.id)).into_response())
 }
 
@@ -394,13 +427,16 @@ pub async fn show(
     html(&show_page(&st, &ctx, s, Vec::new(), None).await?)
 }
 
-/// `POST /enquetes/{id}`: change a concept (a published survey is immutable).
+/// `POST /enquetes/{id}`: change a concept (a published survey is
+/// immutable). A changed definition becomes the next version; an empty
+/// definition field keeps the current one.
 pub async fn update(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
+    let subject = ctx.subject.clone().ok_or(AppError::Unauthenticated)?;
     let s = visible_survey(&st, &ctx, &id).await?;
     let mut form = read_form(&FormFields::parse(&body));
     form.gemeente = s.gemeente_code.clone();
@@ -410,15 +446,14 @@ pub async fn update(
         errors.push(err(&ctx, "title", "survey.error.published"));
     }
     let (Some((days, max)), true) = (settings, errors.is_empty()) else {
-        let p = show_page(&st, &ctx, s, errors, Some(form)).await?;
-        return html(&p).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response());
+        return refuse_update(&st, &ctx, s, errors, form).await;
     };
     let row = SurveyRow {
         title: form.title.clone(),
         definition: if form.definition.trim().is_empty() {
             s.definition.clone()
         } else {
-            form.definition.clone()
+            normalized_definition(&form.definition)
         },
         letter_text: form.letter_text.clone(),
         signatory: form.signatory.clone(),
@@ -428,10 +463,37 @@ pub async fn update(
         ..s
     };
     let mut tx = st.store.begin_write().await?;
-    store::update_concept(&mut tx, &row).await?;
+    let change = match store::update_concept(&mut tx, &row, &subject.user_id, st.clock.now()).await
+    {
+        Ok(change) => change,
+        // Published in the meantime: the same answer as above.
+        Err(bz_store::StoreError::Conflict { .. }) => {
+            drop(tx);
+            let s = visible_survey(&st, &ctx, &id).await?;
+            let errors = vec![err(&ctx, "title", "survey.error.published")];
+            return refuse_update(&st, &ctx, s, errors, form).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let detail = match change {
+        store::DefinitionChange::Added(n) => format!("vragenlijst versie {n} (nieuw)"),
+        store::DefinitionChange::Unchanged(n) => format!("vragenlijst versie {n} (ongewijzigd)"),
+    };
+    audit_in(&st, &mut tx, &ctx, "survey.update", &row.id, detail).await?;
     tx.commit().await?;
-    audit(&st, &ctx, "survey.update", &row.id, String::new()).await?;
     Ok(Redirect::to(&format!("/enquetes/{}", row.id)).into_response())
+}
+
+/// The survey page again with the form as entered and its errors (422).
+async fn refuse_update(
+    st: &AppState,
+    ctx: &Ctx,
+    s: SurveyRow,
+    errors: Vec<FieldError>,
+    form: SurveyForm,
+) -> Result<Response, AppError> {
+    let p = show_page(st, ctx, s, errors, Some(form)).await?;
+    html(&p).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
 }
 
 /// `POST /enquetes/{id}/publiceren`: publish to every address in the
@@ -498,7 +560,7 @@ pub async fn publish(
     let today = st.clock.today().to_string();
     let all: Vec<String> = invitations.iter().map(|i| i.0.clone()).collect();
     let mut tx = st.store.begin_write().await?;
-    store::publish(&mut tx, &s.id, &invitations, st.clock.now()).await?;
+    let version = store::publish(&mut tx, &s.id, &invitations, st.clock.now()).await?;
     store::record_letters(
         &mut tx,
         &bz_store::new_id(),
@@ -509,15 +571,9 @@ pub async fn publish(
         &subject.user_id,
     )
     .await?;
+    let detail = format!("vragenlijst versie {version}; {} uitnodigingen", all.len());
+    audit_in(&st, &mut tx, &ctx, "survey.publish", &s.id, detail).await?;
     tx.commit().await?;
-    audit(
-        &st,
-        &ctx,
-        "survey.publish",
-        &s.id,
-        format!("{} uitnodigingen", all.len()),
-    )
-    .await?;
     Ok(Redirect::to(&format!("/enquetes/{}", s.id)).into_response())
 }
 
