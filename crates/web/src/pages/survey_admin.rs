@@ -131,6 +131,10 @@ impl ListPage {
     fn err(&self, field: &str) -> Option<String> {
         error_for(&self.errors, field)
     }
+    /// The definition field's hint: empty means the built-in questionnaire.
+    fn definition_hint(&self) -> String {
+        self.page.t("survey.definition_hint")
+    }
 }
 
 async fn list_page(
@@ -325,11 +329,57 @@ struct ShowPage {
     errors: Vec<FieldError>,
     questions: usize,
     last_letters: Option<String>,
+    /// "Vragenlijst versie N", the published one marked.
+    version_label: String,
+    versions: Vec<VersionView>,
+}
+
+/// A definition version as listed on the survey page.
+pub struct VersionView {
+    pub number: i64,
+    pub saved_at: String,
+    pub saved_by: String,
+    /// The number of questions, or "—" when the text does not parse.
+    pub questions: String,
+    pub published: bool,
+}
+
+impl VersionView {
+    fn of(v: &store::DefinitionVersion, published: Option<i64>) -> VersionView {
+        VersionView {
+            number: v.version,
+            saved_at: crate::i18n::datetime(v.saved_at),
+            saved_by: v.saved_by_name.clone(),
+            questions: question_count(&v.definition).map_or_else(|| "—".into(), |n| n.to_string()),
+            published: published == Some(v.version),
+        }
+    }
+}
+
+/// The number of questions of a definition text (`None` if it does not parse).
+fn question_count(definition: &str) -> Option<usize> {
+    Definition::parse(definition)
+        .ok()
+        .map(|d| d.questions.len())
+}
+
+/// "Vragenlijst versie N", with "(gepubliceerd)" when N is the published version.
+fn version_label(ctx: &Ctx, version: i64, published: Option<i64>) -> String {
+    let key = if published == Some(version) {
+        "survey.version_label_published"
+    } else {
+        "survey.version_label"
+    };
+    crate::i18n::tr_args(ctx.lang, key, &[("n", &version.to_string())])
 }
 
 impl ShowPage {
     fn err(&self, field: &str) -> Option<String> {
         error_for(&self.errors, field)
+    }
+    /// The definition field's hint: empty keeps the current version.
+    fn definition_hint(&self) -> String {
+        self.page.t("survey.definition_hint_edit")
     }
     fn is_concept(&self) -> bool {
         self.survey.status == store::CONCEPT
@@ -369,9 +419,15 @@ async fn show_page(
 ) -> Result<ShowPage, AppError> {
     let counts = st.store.invitation_counts(&survey.id).await?;
     let invitations = st.store.invitations(&survey.id).await?;
-    let questions = Definition::parse(&survey.definition)
-        .map(|d| d.questions.len())
-        .unwrap_or(0);
+    let questions = question_count(&survey.definition).unwrap_or(0);
+    let versions: Vec<VersionView> = st
+        .store
+        .survey_versions(&survey.id)
+        .await?
+        .iter()
+        .map(|v| VersionView::of(v, survey.published_version))
+        .collect();
+    let current = versions.last().map_or(0, |v| v.number);
     let last_letters = invitations
         .iter()
         .filter_map(|i| i.last_letter_on.clone())
@@ -410,6 +466,8 @@ async fn show_page(
             max_reminders: survey.max_reminders.to_string(),
             definition: String::new(),
         }),
+        version_label: version_label(ctx, current, survey.published_version),
+        versions,
         survey,
         errors,
         questions,
@@ -425,6 +483,44 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let s = visible_survey(&st, &ctx, &id).await?;
     html(&show_page(&st, &ctx, s, Vec::new(), None).await?)
+}
+
+#[derive(Template)]
+#[template(path = "survey_version.html")]
+struct VersionPage {
+    page: PageCtx,
+    survey: SurveyRow,
+    version: VersionView,
+    label: String,
+    /// The survey's newest version, when this one is older.
+    newer: Option<i64>,
+    definition: String,
+}
+
+/// `GET /enquetes/{id}/versies/{version}`: one version of the definition,
+/// read-only (the same access as the survey page).
+pub async fn version(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, number)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let s = visible_survey(&st, &ctx, &id).await?;
+    let number: i64 = number.parse().map_err(|_| AppError::NotFound)?;
+    let v = st.store.survey_version(&s.id, number).await?;
+    let newest = st
+        .store
+        .survey_versions(&s.id)
+        .await?
+        .last()
+        .map_or(number, |n| n.version);
+    html(&VersionPage {
+        page: ctx.page("survey.version_title"),
+        version: VersionView::of(&v, s.published_version),
+        label: version_label(&ctx, v.version, s.published_version),
+        newer: (newest > v.version).then_some(newest),
+        definition: v.definition,
+        survey: s,
+    })
 }
 
 /// `POST /enquetes/{id}`: change a concept (a published survey is
