@@ -1,5 +1,6 @@
 // The residents' survey in the browser: the AOV'er's pages (list, the demo's
-// completed survey, its report), a new survey published to the buitengebied,
+// completed survey, its report), a new survey whose questionnaire is changed
+// once (two versions, each readable) and then published to the buitengebied,
 // and the public form with a code from the mailing file: errors tied to
 // fields, save and continue, an unknown code; then the same resident comes
 // back with the code and answers the whole form: skip logic within a page
@@ -46,9 +47,39 @@ test("the AOV'er reads the demo survey and its report, publishes a new one, and 
   await page.click("main form button[type=submit]");
   await page.waitForURL(/\/enquetes\/[^/]+$/);
   await noViolations(page, "concept survey");
+  const survey = page.url();
+
+  // The questionnaire is versioned: version 1 at creation, each version's
+  // text read-only on a page of its own.
+  assert.equal(await page.textContent("#version"), "Vragenlijst versie 1");
+  await page.click("#versions a[href$='/versies/1']");
+  await page.waitForURL(/\/versies\/1$/);
+  await noViolations(page, "questionnaire version 1");
+  const text = await page.textContent("#definition-text");
+  assert.match(text, /"label::nl" = "Over uw adres"/);
+  // The concept saved with a changed questionnaire: version 2.
+  await page.goto(survey);
+  await page.fill("#definition", text.replace('"Over uw adres"', '"Over uw woning"'));
+  await page.click("form:has(#definition) button[type=submit]");
+  await page.waitForSelector("#versions a[href$='/versies/2']");
+  assert.equal(await page.textContent("#version"), "Vragenlijst versie 2");
+  assert.equal(await page.locator("#versions tbody tr").count(), 2);
+  await noViolations(page, "concept survey with two questionnaire versions");
+
   await page.click("form[action$='/publiceren'] button[type=submit]");
   await page.waitForSelector("#invited");
-  const survey = page.url();
+  assert.equal(page.url(), survey);
+  assert.equal(await page.textContent("#version"), "Vragenlijst versie 2 (gepubliceerd)");
+  // The earlier version stays readable and points to the published one.
+  await page.click("#versions a[href$='/versies/1']");
+  await page.waitForURL(/\/versies\/1$/);
+  assert.match(await page.textContent("#definition-text"), /"Over uw adres"/);
+  assert.equal(await page.locator("#version-state a[href$='/versies/2']").count(), 1);
+  await noViolations(page, "earlier questionnaire version");
+  await page.goto(`${survey}/versies/2`);
+  assert.match(await page.textContent("#version-state"), /gepubliceerd/);
+  await noViolations(page, "published questionnaire version");
+  await page.goto(survey);
   const csv = await (await page.request.get(`${survey}/brieven.csv`)).text();
   code = csv.split("\n")[1].split(",")[4];
   assert.match(code, /^[0-9A-Z]{5}-[0-9A-Z]{5}$/);

@@ -58,6 +58,7 @@ pub async fn run(
         created_by: aov.clone(),
         created_at: now - 50 * 86_400,
         published_at: None,
+        published_version: None,
     };
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed ^ 0x0005_eed5_u64);
     let codes = bz_survey::codes::generate_batch(population.len(), &HashSet::new(), &mut rng);

@@ -1,7 +1,8 @@
 //! The residents' survey as stored: surveys with their definition (TOML) and
 //! letter, invitations (one code per address), drafts held by a code until
 //! completion, and anonymous responses kept apart from the invitations (see
-//! `migrations/0007_survey.sql`).
+//! `migrations/0007_survey.sql`). Every definition a survey had is kept as a
+//! numbered version that is never changed (`migrations/0011_survey_definition_versions.sql`).
 
 use crate::{Result, Store, StoreError, WriteTx};
 use sqlx::Row;
@@ -31,6 +32,8 @@ pub struct SurveyRow {
     pub created_by: String,
     pub created_at: i64,
     pub published_at: Option<i64>,
+    /// The definition version that was published (`None` for a concept).
+    pub published_version: Option<i64>,
 }
 
 fn survey_from(r: &AnyRow) -> Result<SurveyRow> {
@@ -49,6 +52,31 @@ fn survey_from(r: &AnyRow) -> Result<SurveyRow> {
         created_by: r.try_get("created_by")?,
         created_at: r.try_get("created_at")?,
         published_at: r.try_get("published_at")?,
+        published_version: r.try_get("published_version")?,
+    })
+}
+
+/// One stored version of a survey's definition, with the name of who saved it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefinitionVersion {
+    pub survey_id: String,
+    pub version: i64,
+    /// The definition text (TOML) exactly as saved.
+    pub definition: String,
+    pub saved_by: String,
+    /// The display name of the account that saved it.
+    pub saved_by_name: String,
+    pub saved_at: i64,
+}
+
+fn version_from(r: &AnyRow) -> Result<DefinitionVersion> {
+    Ok(DefinitionVersion {
+        survey_id: r.try_get("survey_id")?,
+        version: r.try_get("version")?,
+        definition: r.try_get("definition")?,
+        saved_by: r.try_get("saved_by")?,
+        saved_by_name: r.try_get("display_name")?,
+        saved_at: r.try_get("saved_at")?,
     })
 }
 
@@ -88,10 +116,12 @@ pub struct SurveyReportInput {
     pub population: bz_survey::Population,
 }
 
+/// Inserts a new survey with its definition as version 1 (saved by its
+/// creator when it was created).
 pub async fn insert_survey(tx: &mut WriteTx, s: &SurveyRow) -> Result<()> {
     sqlx::query(
-        "INSERT INTO surveys (id, org_id, gemeente_code, title, definition, status, letter_text, signatory, closes_on, reminder_interval_days, max_reminders, created_by, created_at, published_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        "INSERT INTO surveys (id, org_id, gemeente_code, title, definition, status, letter_text, signatory, closes_on, reminder_interval_days, max_reminders, created_by, created_at, published_at, published_version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(s.id.clone())
     .bind(s.org_id.clone())
@@ -107,13 +137,77 @@ pub async fn insert_survey(tx: &mut WriteTx, s: &SurveyRow) -> Result<()> {
     .bind(s.created_by.clone())
     .bind(s.created_at)
     .bind(s.published_at)
+    .bind(s.published_version)
     .execute(tx.conn())
     .await?;
+    append_version(tx, &s.id, 1, &s.definition, &s.created_by, s.created_at).await
+}
+
+/// The newest definition version of a survey: (number, text).
+async fn latest_version(tx: &mut WriteTx, survey_id: &str) -> Result<Option<(i64, String)>> {
+    let row = sqlx::query(
+        "SELECT version, definition FROM survey_definition_versions WHERE survey_id = $1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(survey_id.to_string())
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(|r| Ok((r.try_get("version")?, r.try_get("definition")?)))
+        .transpose()
+}
+
+/// Appends a definition version; a number that exists already is a
+/// [`StoreError::Conflict`] (versions are never overwritten).
+async fn append_version(
+    tx: &mut WriteTx,
+    survey_id: &str,
+    version: i64,
+    definition: &str,
+    by: &str,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO survey_definition_versions (survey_id, version, definition, saved_by, saved_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(survey_id.to_string())
+    .bind(version)
+    .bind(definition.to_string())
+    .bind(by.to_string())
+    .bind(at)
+    .execute(tx.conn())
+    .await
+    .map_err(|e| StoreError::conflict_or(e, "survey definition version"))?;
     Ok(())
 }
 
-/// Changes a concept's letter and settings (refused once published).
-pub async fn update_concept(tx: &mut WriteTx, s: &SurveyRow) -> Result<()> {
+/// What saving a concept did to its definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefinitionChange {
+    /// The text was the newest version's: no version added.
+    Unchanged(i64),
+    /// The text differed: this new version was appended.
+    Added(i64),
+}
+
+impl DefinitionChange {
+    /// The survey's definition version after the save.
+    pub fn version(self) -> i64 {
+        match self {
+            DefinitionChange::Unchanged(v) | DefinitionChange::Added(v) => v,
+        }
+    }
+}
+
+/// Changes a concept's letter, settings and definition (refused once
+/// published). A definition text that differs from the newest version is
+/// appended as the next version, saved by `by` at `now`; the same text adds
+/// nothing. The survey row is updated first, so that on PostgreSQL a
+/// concurrent save or publish of the same survey waits for this one.
+pub async fn update_concept(
+    tx: &mut WriteTx,
+    s: &SurveyRow,
+    by: &str,
+    now: i64,
+) -> Result<DefinitionChange> {
     let done = sqlx::query(
         "UPDATE surveys SET title = $1, definition = $2, letter_text = $3, signatory = $4, closes_on = $5, reminder_interval_days = $6, max_reminders = $7 \
          WHERE id = $8 AND status = $9",
@@ -134,16 +228,25 @@ pub async fn update_concept(tx: &mut WriteTx, s: &SurveyRow) -> Result<()> {
             what: "published survey",
         });
     }
-    Ok(())
+    match latest_version(tx, &s.id).await? {
+        Some((n, text)) if text == s.definition => Ok(DefinitionChange::Unchanged(n)),
+        latest => {
+            let next = latest.map_or(1, |(n, _)| n + 1);
+            append_version(tx, &s.id, next, &s.definition, by, now).await?;
+            Ok(DefinitionChange::Added(next))
+        }
+    }
 }
 
-/// Publishes a concept with its invitations (code, address, sub-area).
+/// Publishes a concept with its invitations (code, address, sub-area) and
+/// records its newest definition version as the published one, which it
+/// returns.
 pub async fn publish(
     tx: &mut WriteTx,
     survey_id: &str,
     invitations: &[(String, String, Option<String>)],
     now: i64,
-) -> Result<()> {
+) -> Result<i64> {
     let done = sqlx::query(
         "UPDATE surveys SET status = $1, published_at = $2 WHERE id = $3 AND status = $4",
     )
@@ -158,7 +261,16 @@ pub async fn publish(
             what: "published survey",
         });
     }
-    add_invitations(tx, survey_id, invitations).await
+    let (version, _) = latest_version(tx, survey_id).await?.ok_or_else(|| {
+        StoreError::Corrupt(format!("survey {survey_id} has no definition version"))
+    })?;
+    sqlx::query("UPDATE surveys SET published_version = $1 WHERE id = $2")
+        .bind(version)
+        .bind(survey_id.to_string())
+        .execute(tx.conn())
+        .await?;
+    add_invitations(tx, survey_id, invitations).await?;
+    Ok(version)
 }
 
 /// Adds invitations (extra addresses, e.g. owners of business buildings).
@@ -343,6 +455,36 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound { what: "survey" })?;
         survey_from(&r)
+    }
+
+    /// Every definition version of a survey, oldest first.
+    pub async fn survey_versions(&self, survey_id: &str) -> Result<Vec<DefinitionVersion>> {
+        let rows = sqlx::query(
+            "SELECT v.survey_id, v.version, v.definition, v.saved_by, v.saved_at, u.display_name \
+             FROM survey_definition_versions v JOIN users u ON u.id = v.saved_by \
+             WHERE v.survey_id = $1 ORDER BY v.version",
+        )
+        .bind(survey_id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(version_from).collect()
+    }
+
+    /// One definition version of a survey.
+    pub async fn survey_version(&self, survey_id: &str, version: i64) -> Result<DefinitionVersion> {
+        let row = sqlx::query(
+            "SELECT v.survey_id, v.version, v.definition, v.saved_by, v.saved_at, u.display_name \
+             FROM survey_definition_versions v JOIN users u ON u.id = v.saved_by \
+             WHERE v.survey_id = $1 AND v.version = $2",
+        )
+        .bind(survey_id.to_string())
+        .bind(version)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "survey definition version",
+        })?;
+        version_from(&row)
     }
 
     /// Invitations of a survey with their addresses, by postcode and number.
@@ -573,6 +715,7 @@ pub async fn delete_of_gemeente(tx: &mut WriteTx, code: &str) -> Result<()> {
         "DELETE FROM survey_responses WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
         "DELETE FROM survey_drafts WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
         "DELETE FROM survey_invitations WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
+        "DELETE FROM survey_definition_versions WHERE survey_id IN (SELECT id FROM surveys WHERE gemeente_code = $1)",
         "DELETE FROM surveys WHERE gemeente_code = $1",
     ];
     for sql in STATEMENTS {

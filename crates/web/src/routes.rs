@@ -224,6 +224,12 @@ pub fn table() -> Vec<RouteSpec> {
             post(survey_admin::update),
         ),
         r(
+            g.clone(),
+            "/enquetes/{id}/versies/{version}",
+            ViewSurveys,
+            get(survey_admin::version),
+        ),
+        r(
             p.clone(),
             "/enquetes/{id}/publiceren",
             ManageSurveys,

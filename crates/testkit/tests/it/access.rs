@@ -89,9 +89,10 @@ fn expected(method: &str, path: &str) -> Option<Who> {
         ("GET", "/enquetes/{id}/rapport.pdf") | ("GET", "/enquetes/{id}/tabellen.csv") => {
             Who::AnyUser
         }
-        ("GET", "/enquetes") | ("GET", "/enquetes/{id}") | ("GET", "/enquetes/{id}/rapport") => {
-            Who::AnyUser
-        }
+        ("GET", "/enquetes")
+        | ("GET", "/enquetes/{id}")
+        | ("GET", "/enquetes/{id}/versies/{version}")
+        | ("GET", "/enquetes/{id}/rapport") => Who::AnyUser,
         ("POST", "/enquetes")
         | ("POST", "/enquetes/{id}")
         | ("POST", "/enquetes/{id}/publiceren")

@@ -16,6 +16,7 @@ mod scan;
 mod signals;
 mod store;
 mod survey;
+mod survey_versions;
 
 /// Print which database this run uses, once per test (visible with --nocapture).
 pub fn db_label() -> &'static str {

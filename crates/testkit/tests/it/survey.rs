@@ -13,7 +13,7 @@ use bz_testkit::{Client, GEMEENTE, TestApp};
 use reqwest::StatusCode;
 
 /// Twelve scattered rural addresses (more than 1 km apart: all in the buitengebied).
-async fn seed(app: &TestApp) {
+pub(crate) async fn seed(app: &TestApp) {
     let rows: Vec<AddressRow> = (1..=12)
         .map(|n| AddressRow {
             id: format!("99010100000001{n:02}"),

@@ -38,6 +38,27 @@ fn err(ctx: &Ctx, field: &str, key: &str) -> FieldError {
     }
 }
 
+/// The audit entry of a survey action by the current user.
+fn audit_entry(
+    ctx: &Ctx,
+    action: &'static str,
+    id: &str,
+    detail: String,
+) -> Result<NewEntry, AppError> {
+    let s = ctx.subject.as_ref().ok_or(AppError::Unauthenticated)?;
+    Ok(NewEntry {
+        actor_id: Some(s.user_id.clone()),
+        actor_name: s.username.clone(),
+        org_id: Some(s.org_id.clone()),
+        action,
+        object_type: "survey",
+        object_id: id.to_string(),
+        outcome: Outcome::Success,
+        detail,
+    })
+}
+
+/// Audits an action that writes nothing else (in a transaction of its own).
 async fn audit(
     st: &AppState,
     ctx: &Ctx,
@@ -45,23 +66,33 @@ async fn audit(
     id: &str,
     detail: String,
 ) -> Result<(), AppError> {
-    let s = ctx.subject.as_ref().ok_or(AppError::Unauthenticated)?;
     st.store
-        .audit(
-            NewEntry {
-                actor_id: Some(s.user_id.clone()),
-                actor_name: s.username.clone(),
-                org_id: Some(s.org_id.clone()),
-                action,
-                object_type: "survey",
-                object_id: id.to_string(),
-                outcome: Outcome::Success,
-                detail,
-            },
-            st.clock.now_ms(),
-        )
+        .audit(audit_entry(ctx, action, id, detail)?, st.clock.now_ms())
         .await?;
     Ok(())
+}
+
+/// Appends the audit entry of a change inside the change's own transaction.
+async fn audit_in(
+    st: &AppState,
+    tx: &mut bz_store::WriteTx,
+    ctx: &Ctx,
+    action: &'static str,
+    id: &str,
+    detail: String,
+) -> Result<(), AppError> {
+    bz_store::audit::append(tx, audit_entry(ctx, action, id, detail)?, st.clock.now_ms()).await?;
+    Ok(())
+}
+
+/// A definition as stored: `\n` line endings (a browser sends a textarea's
+/// lines with `\r\n`), no surrounding blank space (form fields are trimmed)
+/// and one final newline, so that the same text is recognised as the same
+/// version however it arrives.
+fn normalized_definition(text: &str) -> String {
+    let mut t = text.replace("\r\n", "\n").trim().to_string();
+    t.push('\n');
+    t
 }
 
 /// What was entered in the survey form.
@@ -99,6 +130,10 @@ struct ListPage {
 impl ListPage {
     fn err(&self, field: &str) -> Option<String> {
         error_for(&self.errors, field)
+    }
+    /// The definition field's hint: empty means the built-in questionnaire.
+    fn definition_hint(&self) -> String {
+        self.page.t("survey.definition_hint")
     }
 }
 
@@ -241,11 +276,11 @@ pub async fn create(
         org_id: s.org_id.clone(),
         gemeente_code: form.gemeente.clone(),
         title: form.title.clone(),
-        definition: if form.definition.trim().is_empty() {
-            bz_survey::DEFAULT_SURVEY_TOML.to_string()
+        definition: normalized_definition(if form.definition.trim().is_empty() {
+            bz_survey::DEFAULT_SURVEY_TOML
         } else {
-            form.definition.clone()
-        },
+            &form.definition
+        }),
         status: store::CONCEPT.into(),
         letter_text: form.letter_text.clone(),
         signatory: form.signatory.clone(),
@@ -255,11 +290,13 @@ pub async fn create(
         created_by: s.user_id.clone(),
         created_at: st.clock.now(),
         published_at: None,
+        published_version: None,
     };
     let mut tx = st.store.begin_write().await?;
     store::insert_survey(&mut tx, &row).await?;
+    let detail = format!("{}; vragenlijst versie 1", row.title);
+    audit_in(&st, &mut tx, &ctx, "survey.create", &row.id, detail).await?;
     tx.commit().await?;
-    audit(&st, &ctx, "survey.create", &row.id, row.title.clone()).await?;
     Ok(Redirect::to(&format!("/enquetes/{}", row.id)).into_response())
 }
 
@@ -292,11 +329,57 @@ struct ShowPage {
     errors: Vec<FieldError>,
     questions: usize,
     last_letters: Option<String>,
+    /// "Vragenlijst versie N", the published one marked.
+    version_label: String,
+    versions: Vec<VersionView>,
+}
+
+/// A definition version as listed on the survey page.
+pub struct VersionView {
+    pub number: i64,
+    pub saved_at: String,
+    pub saved_by: String,
+    /// The number of questions, or "—" when the text does not parse.
+    pub questions: String,
+    pub published: bool,
+}
+
+impl VersionView {
+    fn of(v: &store::DefinitionVersion, published: Option<i64>) -> VersionView {
+        VersionView {
+            number: v.version,
+            saved_at: crate::i18n::datetime(v.saved_at),
+            saved_by: v.saved_by_name.clone(),
+            questions: question_count(&v.definition).map_or_else(|| "—".into(), |n| n.to_string()),
+            published: published == Some(v.version),
+        }
+    }
+}
+
+/// The number of questions of a definition text (`None` if it does not parse).
+fn question_count(definition: &str) -> Option<usize> {
+    Definition::parse(definition)
+        .ok()
+        .map(|d| d.questions.len())
+}
+
+/// "Vragenlijst versie N", with "(gepubliceerd)" when N is the published version.
+fn version_label(ctx: &Ctx, version: i64, published: Option<i64>) -> String {
+    let key = if published == Some(version) {
+        "survey.version_label_published"
+    } else {
+        "survey.version_label"
+    };
+    crate::i18n::tr_args(ctx.lang, key, &[("n", &version.to_string())])
 }
 
 impl ShowPage {
     fn err(&self, field: &str) -> Option<String> {
         error_for(&self.errors, field)
+    }
+    /// The definition field's hint: empty keeps the current version.
+    fn definition_hint(&self) -> String {
+        self.page.t("survey.definition_hint_edit")
     }
     fn is_concept(&self) -> bool {
         self.survey.status == store::CONCEPT
@@ -336,9 +419,15 @@ async fn show_page(
 ) -> Result<ShowPage, AppError> {
     let counts = st.store.invitation_counts(&survey.id).await?;
     let invitations = st.store.invitations(&survey.id).await?;
-    let questions = Definition::parse(&survey.definition)
-        .map(|d| d.questions.len())
-        .unwrap_or(0);
+    let questions = question_count(&survey.definition).unwrap_or(0);
+    let versions: Vec<VersionView> = st
+        .store
+        .survey_versions(&survey.id)
+        .await?
+        .iter()
+        .map(|v| VersionView::of(v, survey.published_version))
+        .collect();
+    let current = versions.last().map_or(0, |v| v.number);
     let last_letters = invitations
         .iter()
         .filter_map(|i| i.last_letter_on.clone())
@@ -377,6 +466,8 @@ async fn show_page(
             max_reminders: survey.max_reminders.to_string(),
             definition: String::new(),
         }),
+        version_label: version_label(ctx, current, survey.published_version),
+        versions,
         survey,
         errors,
         questions,
@@ -394,13 +485,54 @@ pub async fn show(
     html(&show_page(&st, &ctx, s, Vec::new(), None).await?)
 }
 
-/// `POST /enquetes/{id}`: change a concept (a published survey is immutable).
+#[derive(Template)]
+#[template(path = "survey_version.html")]
+struct VersionPage {
+    page: PageCtx,
+    survey: SurveyRow,
+    version: VersionView,
+    label: String,
+    /// The survey's newest version, when this one is older.
+    newer: Option<i64>,
+    definition: String,
+}
+
+/// `GET /enquetes/{id}/versies/{version}`: one version of the definition,
+/// read-only (the same access as the survey page).
+pub async fn version(
+    State(st): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, number)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let s = visible_survey(&st, &ctx, &id).await?;
+    let number: i64 = number.parse().map_err(|_| AppError::NotFound)?;
+    let v = st.store.survey_version(&s.id, number).await?;
+    let newest = st
+        .store
+        .survey_versions(&s.id)
+        .await?
+        .last()
+        .map_or(number, |n| n.version);
+    html(&VersionPage {
+        page: ctx.page("survey.version_title"),
+        version: VersionView::of(&v, s.published_version),
+        label: version_label(&ctx, v.version, s.published_version),
+        newer: (newest > v.version).then_some(newest),
+        definition: v.definition,
+        survey: s,
+    })
+}
+
+/// `POST /enquetes/{id}`: change a concept (a published survey is
+/// immutable). A changed definition becomes the next version; an empty
+/// definition field keeps the current one.
 pub async fn update(
     State(st): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
+    let subject = ctx.subject.clone().ok_or(AppError::Unauthenticated)?;
     let s = visible_survey(&st, &ctx, &id).await?;
     let mut form = read_form(&FormFields::parse(&body));
     form.gemeente = s.gemeente_code.clone();
@@ -410,15 +542,14 @@ pub async fn update(
         errors.push(err(&ctx, "title", "survey.error.published"));
     }
     let (Some((days, max)), true) = (settings, errors.is_empty()) else {
-        let p = show_page(&st, &ctx, s, errors, Some(form)).await?;
-        return html(&p).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response());
+        return refuse_update(&st, &ctx, s, errors, form).await;
     };
     let row = SurveyRow {
         title: form.title.clone(),
         definition: if form.definition.trim().is_empty() {
             s.definition.clone()
         } else {
-            form.definition.clone()
+            normalized_definition(&form.definition)
         },
         letter_text: form.letter_text.clone(),
         signatory: form.signatory.clone(),
@@ -428,10 +559,37 @@ pub async fn update(
         ..s
     };
     let mut tx = st.store.begin_write().await?;
-    store::update_concept(&mut tx, &row).await?;
+    let change = match store::update_concept(&mut tx, &row, &subject.user_id, st.clock.now()).await
+    {
+        Ok(change) => change,
+        // Published in the meantime: the same answer as above.
+        Err(bz_store::StoreError::Conflict { .. }) => {
+            drop(tx);
+            let s = visible_survey(&st, &ctx, &id).await?;
+            let errors = vec![err(&ctx, "title", "survey.error.published")];
+            return refuse_update(&st, &ctx, s, errors, form).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let detail = match change {
+        store::DefinitionChange::Added(n) => format!("vragenlijst versie {n} (nieuw)"),
+        store::DefinitionChange::Unchanged(n) => format!("vragenlijst versie {n} (ongewijzigd)"),
+    };
+    audit_in(&st, &mut tx, &ctx, "survey.update", &row.id, detail).await?;
     tx.commit().await?;
-    audit(&st, &ctx, "survey.update", &row.id, String::new()).await?;
     Ok(Redirect::to(&format!("/enquetes/{}", row.id)).into_response())
+}
+
+/// The survey page again with the form as entered and its errors (422).
+async fn refuse_update(
+    st: &AppState,
+    ctx: &Ctx,
+    s: SurveyRow,
+    errors: Vec<FieldError>,
+    form: SurveyForm,
+) -> Result<Response, AppError> {
+    let p = show_page(st, ctx, s, errors, Some(form)).await?;
+    html(&p).map(|r| (StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
 }
 
 /// `POST /enquetes/{id}/publiceren`: publish to every address in the
@@ -498,7 +656,7 @@ pub async fn publish(
     let today = st.clock.today().to_string();
     let all: Vec<String> = invitations.iter().map(|i| i.0.clone()).collect();
     let mut tx = st.store.begin_write().await?;
-    store::publish(&mut tx, &s.id, &invitations, st.clock.now()).await?;
+    let version = store::publish(&mut tx, &s.id, &invitations, st.clock.now()).await?;
     store::record_letters(
         &mut tx,
         &bz_store::new_id(),
@@ -509,15 +667,9 @@ pub async fn publish(
         &subject.user_id,
     )
     .await?;
+    let detail = format!("vragenlijst versie {version}; {} uitnodigingen", all.len());
+    audit_in(&st, &mut tx, &ctx, "survey.publish", &s.id, detail).await?;
     tx.commit().await?;
-    audit(
-        &st,
-        &ctx,
-        "survey.publish",
-        &s.id,
-        format!("{} uitnodigingen", all.len()),
-    )
-    .await?;
     Ok(Redirect::to(&format!("/enquetes/{}", s.id)).into_response())
 }
 
