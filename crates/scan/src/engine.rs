@@ -378,7 +378,8 @@ impl RowIndex {
         let t0 = self.keys.partition_point(|&k| k < k0);
         let t1 = self.keys.partition_point(|&k| k <= k1);
         let x0 = qx[0];
-        let mut rows: Vec<Walk> = Vec::with_capacity(t1 - t0);
+        // Row by row over all queries (the walk's pointers stay in
+        // registers and the row's points in cache).
         for t in t0..t1 {
             let (tminy, tmaxy) = (self.miny[t], self.maxy[t]);
             // Bounds on |qy - ty| over both rows' actual y ranges.
@@ -399,48 +400,65 @@ impl RowIndex {
             // Initial positions for the first query, by binary search; the
             // same predicates as in `Walk::advance`.
             let a = lo + xs.partition_point(|&px| px < x0 && sq(x0 - px) + dn2 > r2);
-            let b = lo + xs.partition_point(|&px| px < x0 && sq(x0 - px) + df2 > r2);
-            let c = lo + xs.partition_point(|&px| px <= x0 || sq(x0 - px) + df2 <= r2);
             let d = lo + xs.partition_point(|&px| px <= x0 || sq(x0 - px) + dn2 <= r2);
-            rows.push(Walk {
-                hi,
-                dn2,
-                df2,
-                a,
-                b,
-                c,
-                d,
-            });
-        }
-        for (i, o) in out.iter_mut().enumerate() {
-            let (x, y) = (qx[i], qy[i]);
-            let mut n = 0u32;
-            for w in rows.iter_mut() {
-                w.advance(&self.xs, x, r2);
-                // Branch-free: in the band, inside and outside alternate.
-                let check = |from: usize, to: usize| -> u32 {
-                    let (xs, ys, ws) = (
-                        &self.xs[from..to],
-                        &self.ys[from..to],
-                        &self.weight[from..to],
-                    );
-                    let mut m = 0u32;
-                    for ((&px, &py), &w) in xs.iter().zip(ys).zip(ws) {
-                        let dx = x - px;
-                        let dy = y - py;
-                        m += w * u32::from(dx * dx + dy * dy <= r2);
-                    }
-                    m
+            if df2 <= r2 {
+                let b = lo + xs.partition_point(|&px| px < x0 && sq(x0 - px) + df2 > r2);
+                let c = lo + xs.partition_point(|&px| px <= x0 || sq(x0 - px) + df2 <= r2);
+                let mut w = Walk {
+                    hi,
+                    dn2,
+                    df2,
+                    a,
+                    b,
+                    c,
+                    d,
                 };
-                if w.df2 <= r2 {
-                    n += self.cum[w.c] - self.cum[w.b];
-                    n += check(w.a, w.b) + check(w.c, w.d);
-                } else {
-                    n += check(w.a, w.d);
+                for ((o, &x), &y) in out.iter_mut().zip(qx).zip(qy) {
+                    w.advance(&self.xs, x, r2);
+                    *o += self.cum[w.c] - self.cum[w.b]
+                        + self.check(w.a, w.b, x, y, r2)
+                        + self.check(w.c, w.d, x, y, r2);
+                }
+            } else {
+                // No point of this row can be surely inside: only the outer
+                // pointers matter.
+                let (mut a, mut d) = (a, d);
+                for ((o, &x), &y) in out.iter_mut().zip(qx).zip(qy) {
+                    while a < hi && {
+                        let px = self.xs[a];
+                        px < x && sq(x - px) + dn2 > r2
+                    } {
+                        a += 1;
+                    }
+                    d = d.max(a);
+                    while d < hi && {
+                        let px = self.xs[d];
+                        px <= x || sq(x - px) + dn2 <= r2
+                    } {
+                        d += 1;
+                    }
+                    *o += self.check(a, d, x, y, r2);
                 }
             }
-            *o = n;
         }
+    }
+
+    /// The weight of the points `from..to` within `r2` of `(x, y)`,
+    /// branch-free (in the band, inside and outside alternate).
+    #[inline]
+    fn check(&self, from: usize, to: usize, x: f64, y: f64, r2: f64) -> u32 {
+        let (xs, ys, ws) = (
+            &self.xs[from..to],
+            &self.ys[from..to],
+            &self.weight[from..to],
+        );
+        let mut m = 0u32;
+        for ((&px, &py), &w) in xs.iter().zip(ys).zip(ws) {
+            let dx = x - px;
+            let dy = y - py;
+            m += w * u32::from(dx * dx + dy * dy <= r2);
+        }
+        m
     }
 
     /// The smallest `dx*dx + dy*dy` over the points with `dx*dx + dy*dy > 1.0`.
