@@ -5,8 +5,20 @@
 //! With `dir`, the synthetic input is written to `dir/in`, then
 //! `run_dir(dir/in, 2026-06-30, dir/out)` is timed (read, scan, write), so
 //! other implementations can be run on the same files.
+//!
+//! `… --example bench -- run DIR` only times `run_dir(DIR/in, …, DIR/out)` on
+//! files written before, so `/usr/bin/time` reports the peak memory of the
+//! read + scan + write alone.
 fn main() {
     let mut args = std::env::args().skip(1);
+    if std::env::args().nth(1).as_deref() == Some("run") {
+        let Some(dir) = std::env::args().nth(2).map(std::path::PathBuf::from) else {
+            eprintln!("usage: bench run DIR");
+            std::process::exit(2);
+        };
+        run(&dir);
+        return;
+    }
     let n: usize = args
         .next()
         .and_then(|s| s.parse().ok())
@@ -24,14 +36,19 @@ fn main() {
         }
         println!("write input: {:.2} s", t.elapsed().as_secs_f64());
         drop(input);
-        let t = std::time::Instant::now();
-        match bz_scan::run_dir(
-            &dir.join("in"),
-            time::macros::date!(2026 - 06 - 30),
-            &dir.join("out"),
-        ) {
-            Ok(s) => println!("run_dir: {:.2} s {s:?}", t.elapsed().as_secs_f64()),
-            Err(e) => eprintln!("{e}"),
-        }
+        run(&dir);
+    }
+}
+
+/// Time `run_dir(dir/in, 2026-06-30, dir/out)`.
+fn run(dir: &std::path::Path) {
+    let t = std::time::Instant::now();
+    match bz_scan::run_dir(
+        &dir.join("in"),
+        time::macros::date!(2026 - 06 - 30),
+        &dir.join("out"),
+    ) {
+        Ok(s) => println!("run_dir: {:.2} s {s:?}", t.elapsed().as_secs_f64()),
+        Err(e) => eprintln!("{e}"),
     }
 }
