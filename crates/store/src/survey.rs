@@ -66,6 +66,8 @@ pub struct DefinitionVersion {
     pub saved_by: String,
     /// The display name of the account that saved it.
     pub saved_by_name: String,
+    /// The name of that account's organisation.
+    pub saved_by_org: String,
     pub saved_at: i64,
 }
 
@@ -76,6 +78,7 @@ fn version_from(r: &AnyRow) -> Result<DefinitionVersion> {
         definition: r.try_get("definition")?,
         saved_by: r.try_get("saved_by")?,
         saved_by_name: r.try_get("display_name")?,
+        saved_by_org: r.try_get("org_name")?,
         saved_at: r.try_get("saved_at")?,
     })
 }
@@ -460,8 +463,10 @@ impl Store {
     /// Every definition version of a survey, oldest first.
     pub async fn survey_versions(&self, survey_id: &str) -> Result<Vec<DefinitionVersion>> {
         let rows = sqlx::query(
-            "SELECT v.survey_id, v.version, v.definition, v.saved_by, v.saved_at, u.display_name \
+            "SELECT v.survey_id, v.version, v.definition, v.saved_by, v.saved_at, u.display_name, \
+             o.name AS org_name \
              FROM survey_definition_versions v JOIN users u ON u.id = v.saved_by \
+             JOIN organisations o ON o.id = u.org_id \
              WHERE v.survey_id = $1 ORDER BY v.version",
         )
         .bind(survey_id.to_string())
@@ -473,8 +478,10 @@ impl Store {
     /// One definition version of a survey.
     pub async fn survey_version(&self, survey_id: &str, version: i64) -> Result<DefinitionVersion> {
         let row = sqlx::query(
-            "SELECT v.survey_id, v.version, v.definition, v.saved_by, v.saved_at, u.display_name \
+            "SELECT v.survey_id, v.version, v.definition, v.saved_by, v.saved_at, u.display_name, \
+             o.name AS org_name \
              FROM survey_definition_versions v JOIN users u ON u.id = v.saved_by \
+             JOIN organisations o ON o.id = u.org_id \
              WHERE v.survey_id = $1 AND v.version = $2",
         )
         .bind(survey_id.to_string())

@@ -256,7 +256,18 @@ async fn a_version_is_seen_by_whoever_sees_the_survey_and_by_no_one_else() {
 
     // Every role of the municipality's organisations reads it, like the survey.
     let mut partner = app.login(app.account(Role::Partner)).await.unwrap();
-    assert_eq!(partner.get(&version).await.unwrap().status, StatusCode::OK);
+    let page = partner.get(&version).await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    // Least privilege: the partner sees the organisation that saved it,
+    // staff see the person.
+    assert!(page.body.contains("Gemeente Testdorp"), "{}", page.body);
+    assert!(!page.body.contains("Test aov"), "{}", page.body);
+    for p in [&path, &version] {
+        let page = partner.get(p).await.unwrap();
+        assert!(!page.body.contains("Test aov"), "{p}");
+    }
+    let page = aov.get(&version).await.unwrap();
+    assert!(page.body.contains("Test aov"), "{}", page.body);
 
     // Logged out: to the login page.
     let mut anon = app.client();

@@ -345,15 +345,30 @@ pub struct VersionView {
 }
 
 impl VersionView {
-    fn of(v: &store::DefinitionVersion, published: Option<i64>) -> VersionView {
+    fn of(ctx: &Ctx, v: &store::DefinitionVersion, published: Option<i64>) -> VersionView {
         VersionView {
             number: v.version,
             saved_at: crate::i18n::datetime(v.saved_at),
-            saved_by: v.saved_by_name.clone(),
+            // Least privilege: a private partner sees which organisation
+            // saved a version, not which person.
+            saved_by: if partner_only(ctx) {
+                v.saved_by_org.clone()
+            } else {
+                v.saved_by_name.clone()
+            },
             questions: question_count(&v.definition).map_or_else(|| "—".into(), |n| n.to_string()),
             published: published == Some(v.version),
         }
     }
+}
+
+/// Whether the viewer has no role but `partner`.
+fn partner_only(ctx: &Ctx) -> bool {
+    ctx.subject.as_ref().is_some_and(|s| {
+        s.roles
+            .iter()
+            .all(|r| *r == bz_domain::identity::Role::Partner)
+    })
 }
 
 /// The number of questions of a definition text (`None` if it does not parse).
@@ -425,7 +440,7 @@ async fn show_page(
         .survey_versions(&survey.id)
         .await?
         .iter()
-        .map(|v| VersionView::of(v, survey.published_version))
+        .map(|v| VersionView::of(ctx, v, survey.published_version))
         .collect();
     let current = versions.last().map_or(0, |v| v.number);
     let last_letters = invitations
@@ -515,7 +530,7 @@ pub async fn version(
         .map_or(number, |n| n.version);
     html(&VersionPage {
         page: ctx.page("survey.version_title"),
-        version: VersionView::of(&v, s.published_version),
+        version: VersionView::of(&ctx, &v, s.published_version),
         label: version_label(&ctx, v.version, s.published_version),
         newer: (newest > v.version).then_some(newest),
         definition: v.definition,
