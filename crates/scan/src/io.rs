@@ -693,10 +693,17 @@ pub(crate) fn push_fixed9(s: &mut String, v: f64) {
             q
         }
     };
-    let int = q / 1_000_000_000;
-    let dec = (q % 1_000_000_000) as u32;
+    // Division by a constant is a multiplication for u64, a library call
+    // for u128: take the narrow path whenever the value fits.
+    let (int, dec) = match u64::try_from(q) {
+        Ok(q) => (u128::from(q / 1_000_000_000), (q % 1_000_000_000) as u32),
+        Err(_) => (q / 1_000_000_000, (q % 1_000_000_000) as u32),
+    };
     let mut ints = itoa::Buffer::new();
-    s.push_str(ints.format(int));
+    match u64::try_from(int) {
+        Ok(int) => s.push_str(ints.format(int)),
+        Err(_) => s.push_str(ints.format(int)),
+    }
     s.push('.');
     let mut digits = [b'0'; 9];
     let mut d = dec;
@@ -749,10 +756,10 @@ fn write_rows(
         source,
     };
     let mut f = File::create(&path).map_err(werr)?;
-    let format = |from: usize| -> Vec<u8> {
+    let format = |from: usize| -> Vec<String> {
         let to = (from + WRITE_BATCH).min(n);
         const LINES: usize = 2048;
-        let parts: Vec<String> = (0..(to - from).div_ceil(LINES))
+        (0..(to - from).div_ceil(LINES))
             .into_par_iter()
             .map(|c| {
                 let a = from + c * LINES;
@@ -763,22 +770,25 @@ fn write_rows(
                 }
                 s
             })
-            .collect();
-        let mut out = Vec::with_capacity(parts.iter().map(String::len).sum());
-        for p in parts {
-            out.extend_from_slice(p.as_bytes());
-        }
-        out
+            .collect::<Vec<String>>()
     };
-    let mut pending = format!("{header}\n").into_bytes();
+    // Write the parts one after the other (no copy into one buffer) while
+    // the next batch is formatted.
+    let write = |f: &mut File, parts: &[String]| -> std::io::Result<()> {
+        for p in parts {
+            f.write_all(p.as_bytes())?;
+        }
+        Ok(())
+    };
+    let mut pending = vec![format!("{header}\n")];
     let mut from = 0;
     while from < n {
-        let (written, next) = rayon::join(|| f.write_all(&pending), || format(from));
+        let (written, next) = rayon::join(|| write(&mut f, &pending), || format(from));
         written.map_err(werr)?;
         pending = next;
         from += WRITE_BATCH;
     }
-    f.write_all(&pending).map_err(werr)?;
+    write(&mut f, &pending).map_err(werr)?;
     f.flush().map_err(werr)
 }
 

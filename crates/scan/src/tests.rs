@@ -2,7 +2,7 @@
 
 use crate::engine::scan_with;
 use crate::model::*;
-use crate::{io, reference, scan, synth};
+use crate::{engine, io, reference, scan, synth};
 use proptest::prelude::*;
 use std::path::Path;
 use time::Date;
@@ -1555,4 +1555,36 @@ fn column_path_writes_the_same_bytes_as_the_model_path() {
     ] {
         assert_eq!(read(&model, f), read(&cols, f), "{f}");
     }
+}
+
+#[test]
+fn the_index_sort_key_gives_back_every_coordinate_bit_for_bit() {
+    let check = |v: f64| {
+        let back = engine::unord(engine::ord(v));
+        assert_eq!(back.to_bits(), v.to_bits(), "{v:e}");
+    };
+    for v in [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        f64::MIN_POSITIVE,
+        -5e-324,
+        1e300,
+        -1e300,
+    ] {
+        check(v);
+    }
+    let mut rng = synth::Rng::new(5);
+    for _ in 0..100_000 {
+        let v = f64::from_bits(rng.next_u64());
+        if v.is_finite() {
+            check(v);
+        }
+    }
+    // And the order is that of `total_cmp`.
+    let (a, b) = (-2.5f64, 300_000.0f64);
+    assert!(engine::ord(a) < engine::ord(-0.0));
+    assert!(engine::ord(-0.0) < engine::ord(0.0));
+    assert!(engine::ord(0.0) < engine::ord(b));
 }
