@@ -587,7 +587,6 @@ fn count_group(
                 } {
                     a += 1;
                 }
-                d = d.max(a);
                 while d < hi && {
                     let px = ix.xs[d];
                     px <= x || sq(x - px) + dn2 <= r2
@@ -605,9 +604,17 @@ fn sq(v: f64) -> f64 {
 }
 
 /// The four pointers of one target row for a group of queries, all
-/// non-decreasing as the query's x grows:
+/// non-decreasing as the query's x grows, each walked on its own (no
+/// pointer waits for another):
 /// `[lo, a)` surely outside (left), `[a, b)` to test, `[b, c)` surely inside
 /// (when `df2 <= r2`), `[c, d)` to test, `[d, hi)` surely outside (right).
+///
+/// `a <= b <= c <= d` holds without comparing them: each is the first point
+/// failing its predicate, and those predicates hold on nested prefixes of
+/// the row (with `dn2 <= df2`: "left of x and beyond dn" implies "left of x
+/// and beyond df", which implies "at or left of x, or within df", which
+/// implies "at or left of x, or within dn"). Walking from a previous query's position is exact because
+/// a predicate that held for a point stays true as x grows.
 struct Walk {
     hi: usize,
     dn2: f64,
@@ -628,21 +635,18 @@ impl Walk {
         } {
             self.a += 1;
         }
-        self.b = self.b.max(self.a);
         while self.b < hi && {
             let px = xs[self.b];
             px < x && sq(x - px) + df2 > r2
         } {
             self.b += 1;
         }
-        self.c = self.c.max(self.b);
         while self.c < hi && {
             let px = xs[self.c];
             px <= x || sq(x - px) + df2 <= r2
         } {
             self.c += 1;
         }
-        self.d = self.d.max(self.c);
         while self.d < hi && {
             let px = xs[self.d];
             px <= x || sq(x - px) + dn2 <= r2
