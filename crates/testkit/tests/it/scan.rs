@@ -515,3 +515,83 @@ async fn a_scan_over_an_own_area_covers_only_the_addresses_inside_its_polygon() 
     assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.body);
     assert!(api.body.contains("\"geometry\""), "{}", api.body);
 }
+
+#[tokio::test]
+async fn a_signal_at_a_scanned_address_links_to_its_explanation_for_those_who_may_see_it() {
+    use bz_store::signal_workflow::{self as sw, Actor, NewSignal};
+    let app = TestApp::spawn().await.unwrap();
+    seed_addresses(&app).await;
+    let signal_at = |bag: &'static str| {
+        let app = &app;
+        async move {
+            let id = bz_store::new_id();
+            let mut tx = app.store.begin_write().await.unwrap();
+            sw::insert_signal(
+                &mut tx,
+                &NewSignal {
+                    id: id.clone(),
+                    channel: "intake".into(),
+                    source: "wijkagent".into(),
+                    source_org_id: Some(app.org_id.clone()),
+                    category: "drugsafval".into(),
+                    state: "nieuw".into(),
+                    observed_on: "2026-04-24".into(),
+                    received_at: 1_777_000_000,
+                    x: Some(230_020.0),
+                    y: Some(455_000.0),
+                    bag_id: Some(bag.into()),
+                    gemeente_code: Some(GEMEENTE.into()),
+                    description: "Vaten achter de loods.".into(),
+                    created_by: None,
+                },
+                &Actor::System,
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            id
+        }
+    };
+    let scanned = signal_at("9901010000000002").await;
+    let elsewhere = signal_at("9901010000009999").await;
+
+    let mut aov = app.login(app.account(Role::Aov)).await.unwrap();
+    // Before any run: the address without a link.
+    let page = aov.get(&format!("/signalen/{scanned}")).await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("/adres/9901010000000002"), "no run yet");
+    aov.get("/gebiedsscan").await.unwrap();
+    let r = aov
+        .post_form(
+            "/gebiedsscan",
+            &[
+                ("area", GEMEENTE),
+                ("kind", "gemeente"),
+                ("peildatum", "2026-06-30"),
+            ],
+        )
+        .await
+        .unwrap();
+    let run_path = r.location().unwrap();
+    let explanation = format!("{run_path}/adres/9901010000000002");
+    let page = aov.get(&format!("/signalen/{scanned}")).await.unwrap();
+    assert!(
+        page.body.contains(&format!("href=\"{explanation}\"")),
+        "{}",
+        page.body
+    );
+    assert_eq!(aov.get(&explanation).await.unwrap().status, StatusCode::OK);
+    // An address no run holds: no link.
+    let page = aov.get(&format!("/signalen/{elsewhere}")).await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("/adres/9901010000009999"));
+    // Intake handles the signal but may not see scored addresses: no link.
+    let mut intake = app.login(app.account(Role::Intake)).await.unwrap();
+    let page = intake.get(&format!("/signalen/{scanned}")).await.unwrap();
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("9901010000000002"),
+        "the address itself is shown"
+    );
+    assert!(!page.body.contains("/gebiedsscan/"), "{}", page.body);
+}

@@ -885,6 +885,40 @@ pub struct Feedback {
     pub entered: Entered,
 }
 
+/// Runs searched for a signal's address, newest first.
+const LOCATION_RUNS: usize = 20;
+
+/// The "Waarom deze locatie?" page of the newest scan run over the viewer's
+/// municipalities that holds the signal's address, for a viewer who may see
+/// per-location scan results; `None` otherwise (the address is then shown
+/// without a link).
+async fn scan_location_href(
+    st: &AppState,
+    v: &Viewer,
+    bag_id: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let Some(bag) = bag_id else {
+        return Ok(None);
+    };
+    if !v.may_any(Action::ViewScanResults) {
+        return Ok(None);
+    }
+    for run in st
+        .store
+        .scan_runs(&v.areas)
+        .await?
+        .iter()
+        .take(LOCATION_RUNS)
+    {
+        match st.store.scan_result(&run.id, bag).await {
+            Ok(_) => return Ok(Some(format!("/gebiedsscan/{}/adres/{bag}", run.id))),
+            Err(bz_store::StoreError::NotFound { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(None)
+}
+
 /// Build a signal's page for the viewer (the caller has checked access).
 pub async fn detail_page(
     st: &AppState,
@@ -1100,11 +1134,7 @@ pub async fn detail_page(
         observed_on: rec.observed_on.clone(),
         gemeente: rec.gemeente_code.clone().unwrap_or_else(|| "—".into()),
         bag_id: rec.bag_id.clone(),
-        location_href: rec
-            .bag_id
-            .as_ref()
-            .filter(|_| v.may_any(Action::ViewScanResults))
-            .map(|b| format!("/kaart/locatie/{b}")),
+        location_href: scan_location_href(st, v, rec.bag_id.as_deref()).await?,
         coordinates: match (rec.x, rec.y) {
             (Some(x), Some(y)) => Some(format!("x {x:.0}, y {y:.0} (RD)")),
             _ => None,
