@@ -50,7 +50,6 @@ use time::Date;
 /// (thinner with lower rows); on national-like synthetic data (mean oad
 /// ~2000) 125..250 m measured best, 64 m ~20 % slower, 16 m 2.5x slower.
 const ADDRESS_ROW: f64 = 160.0;
-
 /// Row height of the incident and signal indexes (sparse points).
 const SPARSE_ROW: f64 = 1000.0;
 const NONE: u32 = u32::MAX;
@@ -613,8 +612,9 @@ fn sq(v: f64) -> f64 {
 /// failing its predicate, and those predicates hold on nested prefixes of
 /// the row (with `dn2 <= df2`: "left of x and beyond dn" implies "left of x
 /// and beyond df", which implies "at or left of x, or within df", which
-/// implies "at or left of x, or within dn"). Walking from a previous query's position is exact because
-/// a predicate that held for a point stays true as x grows.
+/// implies "at or left of x, or within dn"). Walking from a previous
+/// query's position is exact because a predicate that held for a point
+/// stays true as x grows.
 struct Walk {
     hi: usize,
     dn2: f64,

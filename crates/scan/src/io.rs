@@ -695,15 +695,17 @@ pub(crate) fn push_fixed9(s: &mut String, v: f64) {
     };
     // Division by a constant is a multiplication for u64, a library call
     // for u128: take the narrow path whenever the value fits.
-    let (int, dec) = match u64::try_from(q) {
-        Ok(q) => (u128::from(q / 1_000_000_000), (q % 1_000_000_000) as u32),
-        Err(_) => (q / 1_000_000_000, (q % 1_000_000_000) as u32),
-    };
     let mut ints = itoa::Buffer::new();
-    match u64::try_from(int) {
-        Ok(int) => s.push_str(ints.format(int)),
-        Err(_) => s.push_str(ints.format(int)),
-    }
+    let dec = match u64::try_from(q) {
+        Ok(q) => {
+            s.push_str(ints.format(q / 1_000_000_000));
+            (q % 1_000_000_000) as u32
+        }
+        Err(_) => {
+            s.push_str(ints.format(q / 1_000_000_000));
+            (q % 1_000_000_000) as u32
+        }
+    };
     s.push('.');
     let mut digits = [b'0'; 9];
     let mut d = dec;

@@ -3,7 +3,8 @@
 
 use bz_domain::identity::{NewOrganisation, NewUser, Role};
 use bz_store::area::AddressRow;
-use bz_testkit::{GEMEENTE, PASSWORD, TestApp};
+use bz_store::signal_workflow::{self as sw, Actor, NewSignal};
+use bz_testkit::{Client, GEMEENTE, PASSWORD, TestApp};
 use reqwest::StatusCode;
 
 fn address(id: &str, x: f64, y: f64, gebruiksdoel: &str, opp: i64, status: &str) -> AddressRow {
@@ -59,13 +60,10 @@ async fn seed_addresses(app: &TestApp) {
     tx.commit().await.unwrap();
 }
 
-#[tokio::test]
-async fn an_aov_runs_a_scan_reads_the_explanation_and_records_a_decision() {
-    let app = TestApp::spawn().await.unwrap();
-    seed_addresses(&app).await;
-    let mut aov = app.login(app.account(Role::Aov)).await.unwrap();
-    aov.get("/gebiedsscan").await.unwrap();
-    let r = aov
+/// Start a scan of the test municipality through the form; the run's path.
+async fn municipality_run(c: &mut Client) -> String {
+    c.get("/gebiedsscan").await.unwrap();
+    let r = c
         .post_form(
             "/gebiedsscan",
             &[
@@ -77,7 +75,45 @@ async fn an_aov_runs_a_scan_reads_the_explanation_and_records_a_decision() {
         .await
         .unwrap();
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let run_path = r.location().unwrap();
+    r.location().unwrap()
+}
+
+/// A signal at BAG object `bag`, stored as an earlier intake would have.
+async fn signal_at(app: &TestApp, bag: &str) -> String {
+    let id = bz_store::new_id();
+    let mut tx = app.store.begin_write().await.unwrap();
+    sw::insert_signal(
+        &mut tx,
+        &NewSignal {
+            id: id.clone(),
+            channel: "intake".into(),
+            source: "wijkagent".into(),
+            source_org_id: Some(app.org_id.clone()),
+            category: "drugsafval".into(),
+            state: "nieuw".into(),
+            observed_on: "2026-04-24".into(),
+            received_at: 1_777_000_000,
+            x: Some(230_020.0),
+            y: Some(455_000.0),
+            bag_id: Some(bag.into()),
+            gemeente_code: Some(GEMEENTE.into()),
+            description: "Vaten achter de loods.".into(),
+            created_by: None,
+        },
+        &Actor::System,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn an_aov_runs_a_scan_reads_the_explanation_and_records_a_decision() {
+    let app = TestApp::spawn().await.unwrap();
+    seed_addresses(&app).await;
+    let mut aov = app.login(app.account(Role::Aov)).await.unwrap();
+    let run_path = municipality_run(&mut aov).await;
     let page = aov.get(&run_path).await.unwrap();
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -518,61 +554,17 @@ async fn a_scan_over_an_own_area_covers_only_the_addresses_inside_its_polygon() 
 
 #[tokio::test]
 async fn a_signal_at_a_scanned_address_links_to_its_explanation_for_those_who_may_see_it() {
-    use bz_store::signal_workflow::{self as sw, Actor, NewSignal};
     let app = TestApp::spawn().await.unwrap();
     seed_addresses(&app).await;
-    let signal_at = |bag: &'static str| {
-        let app = &app;
-        async move {
-            let id = bz_store::new_id();
-            let mut tx = app.store.begin_write().await.unwrap();
-            sw::insert_signal(
-                &mut tx,
-                &NewSignal {
-                    id: id.clone(),
-                    channel: "intake".into(),
-                    source: "wijkagent".into(),
-                    source_org_id: Some(app.org_id.clone()),
-                    category: "drugsafval".into(),
-                    state: "nieuw".into(),
-                    observed_on: "2026-04-24".into(),
-                    received_at: 1_777_000_000,
-                    x: Some(230_020.0),
-                    y: Some(455_000.0),
-                    bag_id: Some(bag.into()),
-                    gemeente_code: Some(GEMEENTE.into()),
-                    description: "Vaten achter de loods.".into(),
-                    created_by: None,
-                },
-                &Actor::System,
-            )
-            .await
-            .unwrap();
-            tx.commit().await.unwrap();
-            id
-        }
-    };
-    let scanned = signal_at("9901010000000002").await;
-    let elsewhere = signal_at("9901010000009999").await;
+    let scanned = signal_at(&app, "9901010000000002").await;
+    let elsewhere = signal_at(&app, "9901010000009999").await;
 
     let mut aov = app.login(app.account(Role::Aov)).await.unwrap();
     // Before any run: the address without a link.
     let page = aov.get(&format!("/signalen/{scanned}")).await.unwrap();
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("/adres/9901010000000002"), "no run yet");
-    aov.get("/gebiedsscan").await.unwrap();
-    let r = aov
-        .post_form(
-            "/gebiedsscan",
-            &[
-                ("area", GEMEENTE),
-                ("kind", "gemeente"),
-                ("peildatum", "2026-06-30"),
-            ],
-        )
-        .await
-        .unwrap();
-    let run_path = r.location().unwrap();
+    let run_path = municipality_run(&mut aov).await;
     let explanation = format!("{run_path}/adres/9901010000000002");
     let page = aov.get(&format!("/signalen/{scanned}")).await.unwrap();
     assert!(
