@@ -1277,6 +1277,30 @@ proptest! {
     }
 
     #[test]
+    fn two_sided_radius_counts_equal_brute_force(
+        points in prop::collection::vec(
+            prop_oneof![
+                4 => (0i32..40, 0i32..40, prop::sample::select(vec![0.0, 0.5, -0.25]))
+                    .prop_map(|(a, b, o)| (f64::from(a) * 37.0 + o, f64::from(b) * 41.0 - o)),
+                1 => (-3000.0f64..3000.0, -3000.0f64..3000.0),
+            ],
+            0..300,
+        ),
+        h in prop::sample::select(vec![0.5, 7.0, 50.0, 160.0, 1000.0, 9000.0]),
+        r in prop::sample::select(vec![1.0, 37.0, 100.0, 500.0, 1000.0]),
+    ) {
+        let fast = engine::self_counts_of(&points, h, r);
+        let r2 = r * r;
+        for (i, &(x, y)) in points.iter().enumerate() {
+            let slow = points
+                .iter()
+                .filter(|&&(px, py)| (x - px) * (x - px) + (y - py) * (y - py) <= r2)
+                .count() as u32;
+            prop_assert_eq!(fast[i], slow, "point {} at ({}, {}), rows {} m, r {}", i, x, y, h, r);
+        }
+    }
+
+    #[test]
     fn window_start_is_the_same_day_n_years_earlier(d in 0i64..60_000, n in 0i32..20) {
         let p = date!(1900 - 01 - 01) + time::Duration::days(d);
         let s = window_start(p, n);
