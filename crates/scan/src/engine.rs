@@ -43,6 +43,7 @@ use crate::model::*;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 use time::Date;
 
@@ -309,6 +310,183 @@ impl RowIndex {
     /// point, the position it was merged into (`NONE` for a non-finite point,
     /// which is within no distance of anything).
     fn build(n: usize, at: impl Fn(usize) -> (f64, f64) + Sync, h: f64) -> (RowIndex, Vec<u32>) {
+        let key = |y: f64| (y / h).floor() as i64;
+        let finite = |i: usize| {
+            let (x, y) = at(i);
+            x.is_finite() && y.is_finite()
+        };
+        let (lo, hi) = (0..n)
+            .into_par_iter()
+            .with_min_len(1 << 14)
+            .filter(|&i| finite(i))
+            .map(|i| key(at(i).1))
+            .fold(|| (i64::MAX, i64::MIN), |(a, b), k| (a.min(k), b.max(k)))
+            .reduce(
+                || (i64::MAX, i64::MIN),
+                |(a, b), (c, d)| (a.min(c), b.max(d)),
+            );
+        // Few rows for many points (addresses over a country): bucket by
+        // row, then sort each row on its own.
+        let rows = i128::from(hi) - i128::from(lo) + 1;
+        if lo <= hi && rows <= (n / 16).max(64) as i128 {
+            return RowIndex::build_bucketed(n, at, h, lo, rows as usize);
+        }
+        RowIndex::build_sorted(n, at, h)
+    }
+
+    /// [`Self::build`] by a counting sort on the row (`rows` rows from key
+    /// `lo` on), then a sort of each row by x, y and input index, in
+    /// parallel; the same index as [`Self::build_sorted`].
+    fn build_bucketed(
+        n: usize,
+        at: impl Fn(usize) -> (f64, f64) + Sync,
+        h: f64,
+        lo: i64,
+        rows: usize,
+    ) -> (RowIndex, Vec<u32>) {
+        let bucket = |y: f64| ((y / h).floor() as i64 - lo) as usize;
+        // Per part of the input, how many of its points go in each row.
+        let parts = (2 * rayon::current_num_threads()).clamp(1, 16);
+        let per = n.div_ceil(parts).max(1);
+        let counts: Vec<Vec<u32>> = (0..parts)
+            .into_par_iter()
+            .map(|p| {
+                let mut c = vec![0u32; rows];
+                for i in (p * per).min(n)..((p + 1) * per).min(n) {
+                    let (x, y) = at(i);
+                    if x.is_finite() && y.is_finite() {
+                        c[bucket(y)] += 1;
+                    }
+                }
+                c
+            })
+            .collect();
+        let sizes: Vec<usize> = (0..rows)
+            .map(|b| counts.iter().map(|c| c[b] as usize).sum())
+            .collect();
+        let total: usize = sizes.iter().sum();
+        // Row by row, each part's share of the row: the parts fill their
+        // shares at the same time without sharing a slot.
+        let mut items: Vec<(u64, u64, u32)> = vec![(0, 0, 0); total];
+        let mut shares: Vec<Vec<&mut [(u64, u64, u32)]>> =
+            (0..parts).map(|_| Vec::with_capacity(rows)).collect();
+        let mut rest = &mut items[..];
+        for b in 0..rows {
+            for (p, c) in counts.iter().enumerate() {
+                let (mine, tail) = rest.split_at_mut(c[b] as usize);
+                shares[p].push(mine);
+                rest = tail;
+            }
+        }
+        shares
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(p, mut share)| {
+                for i in (p * per).min(n)..((p + 1) * per).min(n) {
+                    let (x, y) = at(i);
+                    if x.is_finite() && y.is_finite() {
+                        let slot = &mut share[bucket(y)];
+                        if let Some((first, tail)) = std::mem::take(slot).split_first_mut() {
+                            *first = (ord(x), ord(y), i as u32);
+                            *slot = tail;
+                        }
+                    }
+                }
+            });
+        // Each row sorted, and its distinct positions counted.
+        let mut row_items: Vec<&mut [(u64, u64, u32)]> = Vec::new();
+        let mut keys = Vec::new();
+        let mut rest = &mut items[..];
+        for (b, &len) in sizes.iter().enumerate() {
+            let (mine, tail) = rest.split_at_mut(len);
+            rest = tail;
+            if len > 0 {
+                row_items.push(mine);
+                keys.push(lo + b as i64);
+            }
+        }
+        let distinct: Vec<usize> = row_items
+            .par_iter_mut()
+            .map(|r| {
+                r.sort_unstable();
+                1 + r
+                    .windows(2)
+                    .filter(|w| (w[0].0, w[0].1) != (w[1].0, w[1].1))
+                    .count()
+            })
+            .collect();
+        let m: usize = distinct.iter().sum();
+        let mut starts = Vec::with_capacity(keys.len() + 1);
+        starts.push(0u32);
+        for d in &distinct {
+            starts.push(starts[starts.len() - 1] + *d as u32);
+        }
+        // Fill each row's positions; the input points learn theirs.
+        let mut xs = vec![0.0; m];
+        let mut ys = vec![0.0; m];
+        let mut weight = vec![0u32; m];
+        let of_input: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(NONE)).collect();
+        let mut jobs = Vec::with_capacity(row_items.len());
+        let (mut rx, mut ry, mut rw) = (&mut xs[..], &mut ys[..], &mut weight[..]);
+        for (r, (items, &d)) in row_items.into_iter().zip(&distinct).enumerate() {
+            let (jx, tx) = rx.split_at_mut(d);
+            let (jy, ty) = ry.split_at_mut(d);
+            let (jw, tw) = rw.split_at_mut(d);
+            jobs.push((starts[r], items, jx, jy, jw));
+            (rx, ry, rw) = (tx, ty, tw);
+        }
+        let bounds: Vec<(f64, f64)> = jobs
+            .into_par_iter()
+            .map(|(start, items, jx, jy, jw)| {
+                let (mut miny, mut maxy) = (f64::INFINITY, f64::NEG_INFINITY);
+                let mut k = 0;
+                for (j, &(ox, oy, i)) in items.iter().enumerate() {
+                    if j > 0 && (items[j - 1].0, items[j - 1].1) != (ox, oy) {
+                        k += 1;
+                    }
+                    let y = unord(oy);
+                    if jw[k] == 0 {
+                        jx[k] = unord(ox);
+                        jy[k] = y;
+                        miny = miny.min(y);
+                        maxy = maxy.max(y);
+                    }
+                    jw[k] += 1;
+                    of_input[i as usize].store(start + k as u32, Ordering::Relaxed);
+                }
+                (miny, maxy)
+            })
+            .collect();
+        let mut cum = Vec::with_capacity(m + 1);
+        let mut run = 0u32;
+        cum.push(0);
+        for &w in &weight {
+            run += w;
+            cum.push(run);
+        }
+        let index = RowIndex {
+            h,
+            keys,
+            starts,
+            miny: bounds.iter().map(|b| b.0).collect(),
+            maxy: bounds.iter().map(|b| b.1).collect(),
+            xs,
+            ys,
+            weight,
+            cum,
+        };
+        (
+            index,
+            of_input.into_iter().map(AtomicU32::into_inner).collect(),
+        )
+    }
+
+    /// [`Self::build`] by one sort of all points (any number of rows).
+    fn build_sorted(
+        n: usize,
+        at: impl Fn(usize) -> (f64, f64) + Sync,
+        h: f64,
+    ) -> (RowIndex, Vec<u32>) {
         let key = |y: f64| (y / h).floor() as i64;
         // Non-finite points get a sentinel that sorts last (a finite x never
         // maps to u64::MAX) and are left out.
@@ -665,6 +843,44 @@ pub(crate) fn self_counts_of(points: &[(f64, f64)], h: f64, r: f64) -> Vec<u32> 
         .collect()
 }
 
+/// Whether both ways of building the index of `points` (rows of height
+/// `h`) give the same index, bit for bit, and the same input mapping: for
+/// tests.
+#[cfg(test)]
+pub(crate) fn both_builds_agree(points: &[(f64, f64)], h: f64) -> Result<(), String> {
+    let finite: Vec<i64> = points
+        .iter()
+        .filter(|p| p.0.is_finite() && p.1.is_finite())
+        .map(|p| (p.1 / h).floor() as i64)
+        .collect();
+    let lo = finite.iter().copied().min().unwrap_or(0);
+    let hi = finite.iter().copied().max().unwrap_or(-1);
+    if finite.is_empty() || i128::from(hi) - i128::from(lo) > 100_000 {
+        return Ok(());
+    }
+    let at = |i: usize| points[i];
+    let (a, ma) = RowIndex::build_sorted(points.len(), at, h);
+    let (b, mb) = RowIndex::build_bucketed(points.len(), at, h, lo, (hi - lo + 1) as usize);
+    let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+    let same = a.keys == b.keys
+        && a.starts == b.starts
+        && bits(&a.miny) == bits(&b.miny)
+        && bits(&a.maxy) == bits(&b.maxy)
+        && bits(&a.xs) == bits(&b.xs)
+        && bits(&a.ys) == bits(&b.ys)
+        && a.weight == b.weight
+        && a.cum == b.cum
+        && ma == mb;
+    if same {
+        Ok(())
+    } else {
+        Err(format!(
+            "keys {:?} / {:?}, starts {:?} / {:?}, map {:?} / {:?}",
+            a.keys, b.keys, a.starts, b.starts, ma, mb
+        ))
+    }
+}
+
 /// One block of [`self_counts`]: each query row `q` in `rows` against
 /// itself (one-sided: that pair holds both directions) and against the rows
 /// `q + 1..reach[q]` (both sides). The slices hold the index's points from
@@ -860,7 +1076,7 @@ struct Walk {
 }
 
 impl Walk {
-    #[inline]
+    #[inline(always)]
     fn advance(&mut self, xs: &[f64], x: f64, r2: f64) {
         let (hi, dn2, df2) = (self.hi, self.dn2, self.df2);
         while self.a < hi && {

@@ -1301,6 +1301,22 @@ proptest! {
     }
 
     #[test]
+    fn bucketed_index_equals_sorted_index(
+        points in prop::collection::vec(
+            prop_oneof![
+                6 => (0i32..30, 0i32..30, prop::sample::select(vec![0.0, 0.5, -0.0, -0.25]))
+                    .prop_map(|(a, b, o)| (f64::from(a) * 13.0 + o, f64::from(b) * 17.0 - o)),
+                2 => (-3000.0f64..3000.0, -3000.0f64..3000.0),
+                1 => prop::sample::select(vec![(f64::NAN, 1.0), (1.0, f64::INFINITY), (-0.0, -0.0), (0.0, 0.0)]),
+            ],
+            0..300,
+        ),
+        h in prop::sample::select(vec![0.5, 7.0, 50.0, 160.0, 1000.0]),
+    ) {
+        prop_assert_eq!(engine::both_builds_agree(&points, h), Ok(()));
+    }
+
+    #[test]
     fn window_start_is_the_same_day_n_years_earlier(d in 0i64..60_000, n in 0i32..20) {
         let p = date!(1900 - 01 - 01) + time::Duration::days(d);
         let s = window_start(p, n);
