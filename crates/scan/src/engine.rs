@@ -285,6 +285,9 @@ pub(crate) fn unord(o: u64) -> f64 {
     f64::from_bits(if o >> 63 == 1 { o & !(1 << 63) } else { !o })
 }
 
+/// A point in [`RowIndex::build_bucketed`]: `ord(x)`, `ord(y)`, input index.
+type Item = (u64, u64, u32);
+
 /// Points in horizontal rows of height `h` (row `floor(y / h)`), each row's
 /// points sorted by x (then y), identical positions merged with a weight.
 /// Only non-empty rows are stored, so memory does not depend on the extent.
@@ -367,8 +370,8 @@ impl RowIndex {
         let total: usize = sizes.iter().sum();
         // Row by row, each part's share of the row: the parts fill their
         // shares at the same time without sharing a slot.
-        let mut items: Vec<(u64, u64, u32)> = vec![(0, 0, 0); total];
-        let mut shares: Vec<Vec<&mut [(u64, u64, u32)]>> =
+        let mut items: Vec<Item> = vec![(0, 0, 0); total];
+        let mut shares: Vec<Vec<&mut [Item]>> =
             (0..parts).map(|_| Vec::with_capacity(rows)).collect();
         let mut rest = &mut items[..];
         for b in 0..rows {
@@ -394,7 +397,7 @@ impl RowIndex {
                 }
             });
         // Each row sorted, and its distinct positions counted.
-        let mut row_items: Vec<&mut [(u64, u64, u32)]> = Vec::new();
+        let mut row_items: Vec<&mut [Item]> = Vec::new();
         let mut keys = Vec::new();
         let mut rest = &mut items[..];
         for (b, &len) in sizes.iter().enumerate() {
