@@ -754,7 +754,7 @@ fn count_group(
         let Some(pair) = RowPair::new(ix, t, qminy, qmaxy, r2) else {
             continue;
         };
-        pair.count(ix, qx, qy, r2, out, None);
+        pair.count(ix, qx, qy, r2, out, None, None);
     }
 }
 
@@ -801,6 +801,7 @@ fn self_counts(ix: &RowIndex, r: f64) -> Vec<u32> {
         s.push(reach[last - 1].max(last + 1).min(rows));
     }
     let blocks = s.len() - 1;
+    let narrow = Narrow::new(ix, r);
     let mut add = vec![0u32; n];
     let mut sub = vec![0u32; n];
     let at = |b: usize| ix.starts[s[b.min(blocks)]] as usize;
@@ -823,7 +824,7 @@ fn self_counts(ix: &RowIndex, r: f64) -> Vec<u32> {
         tasks
             .into_par_iter()
             .for_each(|(rows, base, out, add, sub)| {
-                count_block(ix, rows, &reach, base, r2, out, add, sub);
+                count_block(ix, narrow.as_ref(), rows, &reach, base, r2, out, add, sub);
             });
     }
     let mut run = 0u32;
@@ -892,6 +893,7 @@ pub(crate) fn both_builds_agree(points: &[(f64, f64)], h: f64) -> Result<(), Str
 #[multiversion::multiversion(targets("x86_64+avx2"))]
 fn count_block(
     ix: &RowIndex,
+    narrow: Option<&Narrow>,
     rows: std::ops::Range<usize>,
     reach: &[usize],
     base: usize,
@@ -907,7 +909,7 @@ fn count_block(
         let (before, after) = out.split_at_mut(hi - base);
         let own = &mut before[lo - base..];
         if let Some(pair) = RowPair::new(ix, q, qminy, qmaxy, r2) {
-            pair.count(ix, qx, qy, r2, own, None);
+            pair.count(ix, qx, qy, r2, own, None, narrow.map(|n| (n, lo)));
         }
         let qw = &ix.weight[lo..hi];
         for t in q + 1..reach[q] {
@@ -922,8 +924,182 @@ fn count_block(
                 sub: &mut sub[tlo - base..thi - base],
                 lo: tlo,
             };
-            pair.count(ix, qx, qy, r2, own, Some(other));
+            pair.count(ix, qx, qy, r2, own, Some(other), narrow.map(|n| (n, lo)));
         }
+    }
+}
+
+/// Fixed-point copies of an index's coordinates (integers in units of
+/// `2^-k` m, relative to the middle of its extent, `|X| < 2^30`) that decide
+/// most distance tests eight at a time in single precision; the few they
+/// cannot decide are made in binary64, so every result is still the spec's
+/// binary64 test.
+///
+/// With `D2` the single-precision `DX*DX + DY*DY` (`DX` the exact integer
+/// difference, converted) and `F` the binary64 `dx*dx + dy*dy`, in units of
+/// `2^-2k` m²: `D2 <= surely_in` implies `F <= r*r`, and `D2 > surely_out`
+/// implies `F > r*r`. Proof sketch, for `|x - o| < 2^e` (`o` the origin):
+/// each integer coordinate is off by at most `2^-(k+1) + 2^(e-53)` m (the
+/// binary64 subtraction, then rounding to the grid), so the difference by
+/// at most `g = 2^-k + 2^(e-52)`, and after the conversion to f32 `DX 2^-k`
+/// is off from the true `dx` by at most `delta = g + u (L + g)` (`u =
+/// 2^-24`) whenever `|dx| <= L`. Either conclusion can only be wrong for a
+/// pair with `D2` or `F` about `r*r`, hence `|dx|, |dy| <= L = r + 1`;
+/// there `|DX^2 - dx^2| <= delta (2L + delta)` (same for y), the three f32
+/// roundings of `D2` add at most `4 u r^2`, and `F` is within `1e-12 r^2` of
+/// the real `dx^2 + dy^2`. The margin `m` is 1.25 times that sum, and
+/// `surely_in <= (r^2 - m) 2^2k`, `surely_out >= (r^2 + m) 2^2k` (rounded
+/// outward to f32).
+struct Narrow {
+    xs: Vec<i32>,
+    ys: Vec<i32>,
+    surely_in: f32,
+    surely_out: f32,
+}
+
+impl Narrow {
+    /// The copies for tests at distance `r`, if the index's extent is small
+    /// enough (under 2^20 m from its middle) for them to decide most tests.
+    fn new(ix: &RowIndex, r: f64) -> Option<Narrow> {
+        let (Some(&miny), Some(&maxy)) = (ix.miny.first(), ix.maxy.last()) else {
+            return None;
+        };
+        let (minx, maxx) = ix
+            .xs
+            .par_iter()
+            .with_min_len(1 << 14)
+            .fold(
+                || (f64::INFINITY, f64::NEG_INFINITY),
+                |(a, b), &x| (a.min(x), b.max(x)),
+            )
+            .reduce(
+                || (f64::INFINITY, f64::NEG_INFINITY),
+                |(a, b), (c, d)| (a.min(c), b.max(d)),
+            );
+        let (ox, oy) = (minx / 2.0 + maxx / 2.0, miny / 2.0 + maxy / 2.0);
+        // Every |x - ox| rounds to at most this (rounding is monotone).
+        let extent = (minx - ox)
+            .abs()
+            .max((maxx - ox).abs())
+            .max((miny - oy).abs())
+            .max((maxy - oy).abs());
+        if !(extent < 1_048_576.0) || !(r > 0.0 && r.is_finite()) {
+            return None;
+        }
+        let mut e = -60i32;
+        while 2f64.powi(e) <= extent {
+            e += 1;
+        }
+        // |X| < 2^30 in units of 2^-k; at most 2^40 units per metre keeps
+        // the thresholds far inside f32's range.
+        let k = (30 - e).min(40);
+        let scale = 2f64.powi(k);
+        let u = 2f64.powi(-24);
+        let g = 1.0 / scale + 2f64.powi(e - 52);
+        let l = r * (1.0 + 1e-6) + 1.0;
+        let delta = g + u * (l + g);
+        let r2 = r * r;
+        let m = (2.0 * delta * (2.0 * l + delta) + 4.0 * u * r2 * (1.0 + 1e-6) + 1e-12 * r2) * 1.25
+            + 1e-6;
+        // Only pairs with |dx|, |dy| <= l can be near the circle.
+        if (r2 + m).sqrt() * (1.0 + 1e-6) + delta > l || r2 - m <= 0.0 {
+            return None;
+        }
+        let units = scale * scale;
+        let surely_in = {
+            let t = (r2 - m) * units;
+            let v = t as f32;
+            if f64::from(v) > t { v.next_down() } else { v }
+        };
+        let surely_out = {
+            let t = (r2 + m) * units;
+            let v = t as f32;
+            if f64::from(v) < t { v.next_up() } else { v }
+        };
+        let grid = |v: f64, o: f64| ((v - o) * scale).round() as i32;
+        let xs = ix
+            .xs
+            .par_iter()
+            .with_min_len(1 << 14)
+            .map(|&x| grid(x, ox))
+            .collect();
+        let ys = ix
+            .ys
+            .par_iter()
+            .with_min_len(1 << 14)
+            .map(|&y| grid(y, oy))
+            .collect();
+        Some(Narrow {
+            xs,
+            ys,
+            surely_in,
+            surely_out,
+        })
+    }
+
+    /// The weight of the points `from..to` within `r2` of index point `q`
+    /// (at `x`, `y`); with `acc`, also `wq` added to `acc[k]` for each point
+    /// `from + k` within `r2`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn check(
+        &self,
+        ix: &RowIndex,
+        from: usize,
+        to: usize,
+        q: usize,
+        (x, y): (f64, f64),
+        r2: f64,
+        acc: Option<(u32, &mut [u32])>,
+    ) -> u32 {
+        let (qx, qy) = (self.xs[q], self.ys[q]);
+        let (lo, hi) = (self.surely_in, self.surely_out);
+        let (xs, ys, ws) = (&self.xs[from..to], &self.ys[from..to], &ix.weight[from..to]);
+        let (mut m, mut unsure) = (0u32, 0u32);
+        match acc {
+            None => {
+                for ((&px, &py), &w) in xs.iter().zip(ys).zip(ws) {
+                    let (dx, dy) = ((qx - px) as f32, (qy - py) as f32);
+                    let d2 = dx * dx + dy * dy;
+                    let inside = u32::from(d2 <= lo);
+                    m += w * inside;
+                    unsure += u32::from(d2 <= hi) - inside;
+                }
+                if unsure > 0 {
+                    for (j, ((&px, &py), &w)) in xs.iter().zip(ys).zip(ws).enumerate() {
+                        let (dx, dy) = ((qx - px) as f32, (qy - py) as f32);
+                        let d2 = dx * dx + dy * dy;
+                        let (ex, ey) = (x - ix.xs[from + j], y - ix.ys[from + j]);
+                        let fix = d2 > lo && d2 <= hi && ex * ex + ey * ey <= r2;
+                        m += w * u32::from(fix);
+                    }
+                }
+            }
+            Some((wq, acc)) => {
+                let acc = &mut acc[..to - from];
+                for (((&px, &py), &w), a) in xs.iter().zip(ys).zip(ws).zip(acc.iter_mut()) {
+                    let (dx, dy) = ((qx - px) as f32, (qy - py) as f32);
+                    let d2 = dx * dx + dy * dy;
+                    let inside = u32::from(d2 <= lo);
+                    m += w * inside;
+                    *a += wq * inside;
+                    unsure += u32::from(d2 <= hi) - inside;
+                }
+                if unsure > 0 {
+                    for (j, (((&px, &py), &w), a)) in
+                        xs.iter().zip(ys).zip(ws).zip(acc.iter_mut()).enumerate()
+                    {
+                        let (dx, dy) = ((qx - px) as f32, (qy - py) as f32);
+                        let d2 = dx * dx + dy * dy;
+                        let (ex, ey) = (x - ix.xs[from + j], y - ix.ys[from + j]);
+                        let fix = u32::from(d2 > lo && d2 <= hi && ex * ex + ey * ey <= r2);
+                        m += w * fix;
+                        *a += wq * fix;
+                    }
+                }
+            }
+        }
+        m
     }
 }
 
@@ -983,6 +1159,7 @@ impl RowPair {
         r2: f64,
         out: &mut [u32],
         mut other: Option<Other>,
+        narrow: Option<(&Narrow, usize)>,
     ) {
         let (lo, hi, dn2, df2) = (self.lo, self.hi, self.dn2, self.df2);
         let Some(&x0) = qx.first() else {
@@ -1009,16 +1186,31 @@ impl RowPair {
                 w.advance(&ix.xs, x, r2);
                 let inside = ix.cum[w.c] - ix.cum[w.b];
                 *o += inside
-                    + match other.as_mut() {
-                        None => ix.check(w.a, w.b, x, y, r2) + ix.check(w.c, w.d, x, y, r2),
-                        Some(t) => {
+                    + match (other.as_mut(), narrow) {
+                        (None, None) => ix.check(w.a, w.b, x, y, r2) + ix.check(w.c, w.d, x, y, r2),
+                        (None, Some((nw, q0))) => {
+                            nw.check(ix, w.a, w.b, q0 + i, (x, y), r2, None)
+                                + nw.check(ix, w.c, w.d, q0 + i, (x, y), r2, None)
+                        }
+                        (Some(t), narrow) => {
                             let wq = t.weight[i];
                             if w.b < w.c {
                                 t.add[w.b - t.lo] += wq;
                                 t.sub[w.c - 1 - t.lo] += wq;
                             }
-                            ix.check_both(w.a, w.b, x, y, r2, wq, &mut t.out[w.a - t.lo..])
-                                + ix.check_both(w.c, w.d, x, y, r2, wq, &mut t.out[w.c - t.lo..])
+                            let (left, right) = t.out.split_at_mut(w.c - t.lo);
+                            let left = &mut left[w.a - t.lo..];
+                            match narrow {
+                                None => {
+                                    ix.check_both(w.a, w.b, x, y, r2, wq, left)
+                                        + ix.check_both(w.c, w.d, x, y, r2, wq, right)
+                                }
+                                Some((nw, q0)) => {
+                                    let q = q0 + i;
+                                    nw.check(ix, w.a, w.b, q, (x, y), r2, Some((wq, left)))
+                                        + nw.check(ix, w.c, w.d, q, (x, y), r2, Some((wq, right)))
+                                }
+                            }
                         }
                     };
             }
@@ -1039,11 +1231,17 @@ impl RowPair {
                 } {
                     d += 1;
                 }
-                *o += match other.as_mut() {
-                    None => ix.check(a, d, x, y, r2),
-                    Some(t) => {
+                *o += match (other.as_mut(), narrow) {
+                    (None, None) => ix.check(a, d, x, y, r2),
+                    (None, Some((nw, q0))) => nw.check(ix, a, d, q0 + i, (x, y), r2, None),
+                    (Some(t), None) => {
                         let wq = t.weight[i];
                         ix.check_both(a, d, x, y, r2, wq, &mut t.out[a - t.lo..])
+                    }
+                    (Some(t), Some((nw, q0))) => {
+                        let wq = t.weight[i];
+                        let acc = &mut t.out[a - t.lo..];
+                        nw.check(ix, a, d, q0 + i, (x, y), r2, Some((wq, acc)))
                     }
                 };
             }

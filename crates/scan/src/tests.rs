@@ -1301,6 +1301,52 @@ proptest! {
     }
 
     #[test]
+    fn two_sided_radius_counts_are_exact_near_the_circle_far_from_the_origin(
+        base in prop::sample::select(vec![(0.0, 0.0), (155_000.0, 463_000.0), (-500_000.0, 700_000.0)]),
+        spread in any::<bool>(),
+        centres in prop::collection::vec((0i32..20, 0i32..20), 1..12),
+        around in prop::collection::vec((0.0f64..std::f64::consts::TAU, -3i32..=3, 0usize..12, any::<bool>()), 1..200),
+        r in prop::sample::select(vec![1000.0, 500.0, 37.0]),
+    ) {
+        // Points on (or a hair off) circles of radius r around a few
+        // centres, some rounded to the millimetre as real coordinates are;
+        // optionally two far points, so the extent is national.
+        let c: Vec<(f64, f64)> = centres
+            .iter()
+            .map(|&(a, b)| (base.0 + f64::from(a) * 97.0, base.1 + f64::from(b) * 89.0))
+            .collect();
+        let mut points = c.clone();
+        for &(t, k, i, mm) in &around {
+            let (cx, cy) = c[i % c.len()];
+            let d = r + f64::from(k) * 1e-4;
+            let (mut x, mut y) = (cx + d * t.cos(), cy + d * t.sin());
+            if mm {
+                x = (x * 1000.0).round() / 1000.0;
+                y = (y * 1000.0).round() / 1000.0;
+            }
+            points.push((x, y));
+        }
+        // Exactly on the circle, in binary64 too.
+        points.push((c[0].0 + r * 0.6, c[0].1 + r * 0.8));
+        points.push((c[0].0 - r, c[0].1));
+        if spread {
+            points.push((base.0 - 200_000.0, base.1 - 210_000.0));
+            points.push((base.0 + 190_000.0, base.1 + 200_000.0));
+        }
+        let r2 = r * r;
+        for h in [160.0, 1.0] {
+            let fast = engine::self_counts_of(&points, h, r);
+            for (i, &(x, y)) in points.iter().enumerate() {
+                let slow = points
+                    .iter()
+                    .filter(|&&(px, py)| (x - px) * (x - px) + (y - py) * (y - py) <= r2)
+                    .count() as u32;
+                prop_assert_eq!(fast[i], slow, "point {} at ({}, {}), rows {} m, r {}", i, x, y, h, r);
+            }
+        }
+    }
+
+    #[test]
     fn bucketed_index_equals_sorted_index(
         points in prop::collection::vec(
             prop_oneof![
