@@ -983,7 +983,8 @@ impl Narrow {
             .max((maxx - ox).abs())
             .max((miny - oy).abs())
             .max((maxy - oy).abs());
-        if !(extent < 1_048_576.0) || !(r > 0.0 && r.is_finite()) {
+        let small = extent < 1_048_576.0;
+        if !(small && r.is_finite() && r > 0.0) {
             return None;
         }
         let mut e = -60i32;
@@ -1150,6 +1151,7 @@ impl RowPair {
     /// Add to `out[i]` the weight of the row's points within `r2` of query
     /// `i` (x ascending); with `other`, also each query's weight to the
     /// count of every row point it is within `r2` of.
+    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn count(
         &self,
