@@ -9,6 +9,7 @@
 use crate::model::*;
 use crate::read::{Rec, Sink};
 use crate::{ScanError, engine::FxMap};
+use rayon::prelude::*;
 use time::Date;
 
 /// Strings stored end to end.
@@ -37,19 +38,60 @@ impl Strs {
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.get(i))
     }
-    /// `parts` end to end.
+    /// `parts` end to end (the text copied while the ends are shifted).
     fn concat(parts: Vec<Strs>) -> Strs {
-        let mut out = Strs {
-            text: String::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
-            ends: Vec::with_capacity(parts.iter().map(|p| p.ends.len()).sum()),
-        };
-        for p in parts {
-            let base = out.text.len();
-            out.text.push_str(&p.text);
-            out.ends.extend(p.ends.iter().map(|e| e + base));
+        let mut bases = Vec::with_capacity(parts.len());
+        let mut total = 0;
+        for p in &parts {
+            bases.push(total);
+            total += p.text.len();
         }
-        out
+        let (text, ends) = rayon::join(
+            || {
+                let mut text = String::with_capacity(total);
+                for p in &parts {
+                    text.push_str(&p.text);
+                }
+                text
+            },
+            || {
+                let lens: Vec<usize> = parts.iter().map(|p| p.ends.len()).collect();
+                par_fill(&lens, |k, out: &mut [usize]| {
+                    for (o, e) in out.iter_mut().zip(&parts[k].ends) {
+                        *o = e + bases[k];
+                    }
+                })
+            },
+        );
+        Strs { text, ends }
     }
+}
+
+/// A vector of `lens.iter().sum()` values, part `k` (of length `lens[k]`)
+/// filled by `fill(k, part)`; the parts in parallel.
+fn par_fill<T: Copy + Default + Send + Sync>(
+    lens: &[usize],
+    fill: impl Fn(usize, &mut [T]) + Sync,
+) -> Vec<T> {
+    let mut out = vec![T::default(); lens.iter().sum()];
+    let mut slices = Vec::with_capacity(lens.len());
+    let mut rest = &mut out[..];
+    for &len in lens {
+        let (mine, tail) = rest.split_at_mut(len);
+        slices.push(mine);
+        rest = tail;
+    }
+    slices
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(k, part)| fill(k, part));
+    out
+}
+
+/// `parts` end to end, copied in parallel.
+fn par_concat<T: Copy + Default + Send + Sync>(parts: &[&[T]]) -> Vec<T> {
+    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    par_fill(&lens, |k, out: &mut [T]| out.copy_from_slice(parts[k]))
 }
 
 /// `groot_bedrijfspand` in [`AddressColumns::flags`].
@@ -154,39 +196,64 @@ impl Sink for AddressColumns {
     fn id(&self, i: usize) -> &str {
         self.ids.get(i)
     }
-    fn concat(parts: Vec<Self>) -> Self {
-        let n = parts.iter().map(|p| p.x.len()).sum();
-        let mut out = AddressColumns {
-            x: Vec::with_capacity(n),
-            y: Vec::with_capacity(n),
-            gemeente: Vec::with_capacity(n),
-            flags: Vec::with_capacity(n),
-            ..Default::default()
-        };
-        let mut ids = Vec::with_capacity(parts.len());
-        for mut p in parts {
-            ids.push(std::mem::take(&mut p.ids));
-            out.x.append(&mut p.x);
-            out.y.append(&mut p.y);
-            out.flags.append(&mut p.flags);
-            let map: Vec<u32> = p
-                .gemeenten
-                .iter()
-                .map(|code| match out.lookup.get(code.as_str()) {
-                    Some(&g) => g,
-                    None => {
-                        let g = out.gemeenten.len() as u32;
-                        out.gemeenten.push(code.clone());
-                        out.lookup.insert(code.clone(), g);
-                        g
-                    }
-                })
-                .collect();
-            out.gemeente
-                .extend(p.gemeente.iter().map(|&g| map[g as usize]));
+    fn concat(mut parts: Vec<Self>) -> Self {
+        // The parts' own code lists mapped onto one (few codes).
+        let mut out = AddressColumns::default();
+        let maps: Vec<Vec<u32>> = parts
+            .iter()
+            .map(|p| {
+                p.gemeenten
+                    .iter()
+                    .map(|code| match out.lookup.get(code.as_str()) {
+                        Some(&g) => g,
+                        None => {
+                            let g = out.gemeenten.len() as u32;
+                            out.gemeenten.push(code.clone());
+                            out.lookup.insert(code.clone(), g);
+                            g
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let lens: Vec<usize> = parts.iter().map(|p| p.x.len()).collect();
+        let ids: Vec<Strs> = parts
+            .iter_mut()
+            .map(|p| std::mem::take(&mut p.ids))
+            .collect();
+        let ((x, y), ((flags, gemeente), ids)) = rayon::join(
+            || {
+                rayon::join(
+                    || par_concat(&parts.iter().map(|p| &p.x[..]).collect::<Vec<_>>()),
+                    || par_concat(&parts.iter().map(|p| &p.y[..]).collect::<Vec<_>>()),
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || par_concat(&parts.iter().map(|p| &p.flags[..]).collect::<Vec<_>>()),
+                            || {
+                                par_fill(&lens, |k, out: &mut [u32]| {
+                                    for (o, &g) in out.iter_mut().zip(&parts[k].gemeente) {
+                                        *o = maps[k][g as usize];
+                                    }
+                                })
+                            },
+                        )
+                    },
+                    || Strs::concat(ids),
+                )
+            },
+        );
+        AddressColumns {
+            ids,
+            x,
+            y,
+            gemeente,
+            flags,
+            ..out
         }
-        out.ids = Strs::concat(ids);
-        out
     }
 }
 

@@ -163,7 +163,7 @@ fn core(
     t.neighbours_secs = clock.elapsed().as_secs_f64();
 
     let clock = Instant::now();
-    let stopped = stopped_farms(businesses, peildatum);
+    let stopped = stopped_marks(&input.ids, &stopped_farms(businesses, peildatum));
     let addresses: Vec<Scored> = of_address
         .par_iter()
         .enumerate()
@@ -183,7 +183,7 @@ fn core(
             };
             let oad = f64::from(n) / std::f64::consts::PI;
             let isolatie_m = nearest.map_or(5000.0, f64::sqrt);
-            let ag = !stopped.is_empty() && stopped.contains(input.ids.get(i));
+            let ag = !stopped.is_empty() && stopped[i];
             let gb = input.groot_bedrijfspand(i);
             let bg = input.buiten_gebruik(i);
             let s = score(contributions(incidents, signals, isolatie_m, ag, gb, bg));
@@ -1354,7 +1354,51 @@ impl Fx {
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
-type FxSet<K> = HashSet<K, BuildHasherDefault<Fx>>;
+pub(crate) type FxSet<K> = HashSet<K, BuildHasherDefault<Fx>>;
+
+/// Per address, whether its id is in `stopped` (empty if none is). Ids in
+/// strictly ascending order (as in the BAG, and as the reader checks) are
+/// found by binary search, else every id is looked up.
+pub(crate) fn stopped_marks(ids: &Strs, stopped: &FxSet<&str>) -> Vec<bool> {
+    let n = ids.len();
+    if stopped.is_empty() || n == 0 {
+        return Vec::new();
+    }
+    let ascending = (1..n)
+        .into_par_iter()
+        .with_min_len(1 << 14)
+        .all(|i| ids.get(i - 1) < ids.get(i));
+    if !ascending {
+        return (0..n)
+            .into_par_iter()
+            .with_min_len(1 << 12)
+            .map(|i| stopped.contains(ids.get(i)))
+            .collect();
+    }
+    let mut marks = vec![false; n];
+    for id in stopped {
+        let at = partition(n, |k| ids.get(k) < *id);
+        if at < n && ids.get(at) == *id {
+            marks[at] = true;
+        }
+    }
+    marks
+}
+
+/// The first `k` in `0..n` where `before(k)` is false (`before` holds on a
+/// prefix).
+fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
 
 /// The ids of the addresses where `agrarisch_gestopt` holds: some business
 /// with SBI `01…` ended in the last 10 years, and none is active.

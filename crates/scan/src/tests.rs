@@ -1674,3 +1674,24 @@ fn the_index_sort_key_gives_back_every_coordinate_bit_for_bit() {
     assert!(engine::ord(-0.0) < engine::ord(0.0));
     assert!(engine::ord(0.0) < engine::ord(b));
 }
+
+#[test]
+fn stopped_farms_are_marked_the_same_with_ascending_and_unordered_ids() {
+    let stopped: engine::FxSet<&str> = ["0003", "0010", "0042", "9999"].into_iter().collect();
+    let naive = |ids: &[&str]| -> Vec<bool> { ids.iter().map(|i| stopped.contains(i)).collect() };
+    let ascending: Vec<String> = (0..50).map(|i| format!("{i:04}")).collect();
+    let mut unordered = ascending.clone();
+    unordered.swap(3, 40);
+    for ids in [ascending, unordered] {
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut strs = crate::columns::Strs::default();
+        for id in &refs {
+            strs.push(id);
+        }
+        let marks = engine::stopped_marks(&strs, &stopped);
+        assert_eq!(marks, naive(&refs), "{refs:?}");
+        assert_eq!(marks.iter().filter(|&&m| m).count(), 3);
+    }
+    let none: engine::FxSet<&str> = Default::default();
+    assert!(engine::stopped_marks(&crate::columns::Strs::default(), &none).is_empty());
+}
