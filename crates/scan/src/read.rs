@@ -57,7 +57,7 @@ impl<'a> Rec<'a> {
 
     pub fn f64(&self, k: usize) -> Result<f64, ScanError> {
         let s = self.get(k);
-        match s.parse::<f64>() {
+        match parse_f64(s) {
             Ok(v) if v.is_finite() => Ok(v),
             _ => Err(self.err(k, Problem::NotANumber(s.into()))),
         }
@@ -87,6 +87,51 @@ impl<'a> Rec<'a> {
             ));
         }
         Ok((x, y))
+    }
+}
+
+/// Powers of ten, all exact in binary64.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `s` as `str::parse::<f64>` reads it. Plain decimals of at most 15
+/// digits (`-12.5`, `120589.012`: the form of coordinates) are read directly:
+/// the digits as an integer `m < 2^53` and the divisor `10^k` (`k <= 15`)
+/// are exact in binary64, so the one division is correctly rounded, which
+/// is what `parse` returns too. Anything else goes to `parse`.
+pub(crate) fn parse_f64(s: &str) -> Result<f64, std::num::ParseFloatError> {
+    let b = s.as_bytes();
+    let (negative, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let (mut m, mut n, mut frac, mut dot) = (0u64, 0u32, 0i32, false);
+    for &c in digits {
+        match c {
+            b'0'..=b'9' if n < 15 => {
+                m = m * 10 + u64::from(c - b'0');
+                n += 1;
+                frac += i32::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            _ => return s.parse(),
+        }
+    }
+    if n == 0 {
+        return s.parse();
+    }
+    let v = m as f64 / POW10[frac as usize];
+    Ok(if negative { -v } else { v })
+}
+
+/// `s.trim()`, without looking further when `s` starts and ends with
+/// visible ASCII (no whitespace, Unicode's included, can be at either end).
+#[inline]
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&z)) if (0x21..0x7f).contains(&a) && (0x21..0x7f).contains(&z) => s,
+        _ => s.trim(),
     }
 }
 
@@ -386,38 +431,44 @@ fn parse_lines<S: Sink>(path: &Path, lay: &Layout, bytes: &[u8], sink: &mut S) -
     }
     let text = std::str::from_utf8(bytes).ok()?;
     let mut vals = [""; MAX_COLS];
-    let mut line_start = 0;
-    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
-    for line_end in ends {
-        let line = &text[line_start..line_end];
-        line_start = line_end + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
+    let (mut line_start, mut field_start, mut f) = (0, 0, 0);
+    // Every field and line end in order (one pass over the bytes), then the
+    // end of the bytes (a last line without its line end).
+    let marks = memchr::memchr2_iter(b',', b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for p in marks {
+        let line_end = p == bytes.len() || bytes[p] == b'\n';
+        // A '\r' can only stand before a '\n' (checked above): not data.
+        let end = if line_end && p > field_start && bytes[p - 1] == b'\r' {
+            p - 1
+        } else {
+            p
+        };
+        if line_end && f == 0 && end == line_start {
+            // An empty line.
+            (line_start, field_start) = (p + 1, p + 1);
             continue;
         }
-        let mut f = 0;
-        let mut field_start = 0;
-        let commas = memchr::memchr_iter(b',', line.as_bytes()).chain(std::iter::once(line.len()));
-        for comma in commas {
-            if f < lay.width {
-                let k = lay.want[f];
-                if k != NO_COL {
-                    vals[usize::from(k)] = line[field_start..comma].trim();
-                }
+        if f < lay.width {
+            let k = lay.want[f];
+            if k != NO_COL {
+                vals[usize::from(k)] = trim(&text[field_start..end]);
             }
-            f += 1;
-            field_start = comma + 1;
         }
-        if f != lay.width || (lay.unique && vals[0].is_empty()) {
-            return None;
+        f += 1;
+        field_start = p + 1;
+        if line_end {
+            if f != lay.width || (lay.unique && vals[0].is_empty()) {
+                return None;
+            }
+            let rec = Rec {
+                file: path,
+                line: 0,
+                names: lay.names,
+                vals,
+            };
+            sink.push(&rec).ok()?;
+            (f, line_start) = (0, p + 1);
         }
-        let rec = Rec {
-            file: path,
-            line: 0,
-            names: lay.names,
-            vals,
-        };
-        sink.push(&rec).ok()?;
     }
     Some(())
 }

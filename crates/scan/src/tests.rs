@@ -1347,6 +1347,20 @@ proptest! {
     }
 
     #[test]
+    fn quick_decimal_parse_equals_str_parse(
+        s in prop_oneof![
+            "-?[0-9]{0,18}(\\.[0-9]{0,18})?",
+            "[-+.0-9eE ]{0,12}",
+            "[0-9]{1,7}\\.[0-9]{1,3}",
+            ".{0,6}",
+        ]
+    ) {
+        let fast = crate::read::parse_f64(&s).map(f64::to_bits).ok();
+        let slow = s.parse::<f64>().map(f64::to_bits).ok();
+        prop_assert_eq!(fast, slow, "{:?}", s);
+    }
+
+    #[test]
     fn bucketed_index_equals_sorted_index(
         points in prop::collection::vec(
             prop_oneof![
