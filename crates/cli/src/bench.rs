@@ -13,12 +13,6 @@ fn peak_rss() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Reset the peak-memory mark (Linux: writing 5 to clear_refs), so that the
-/// figure printed covers the measured phase and not the data generation.
-fn reset_peak_rss() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
 fn mib(bytes: Option<u64>) -> String {
     match bytes {
         Some(b) => format!("{:.0} MiB", b as f64 / (1024.0 * 1024.0)),
@@ -28,21 +22,28 @@ fn mib(bytes: Option<u64>) -> String {
 
 /// The gebiedsscan over `n` synthetic addresses, the way `buitenzicht scan`
 /// runs it: read the five CSV files, scan, write the three output files.
-/// The synthetic input is written to a temporary directory first (not timed).
+///
+/// The synthetic input is written first and flushed to disk (not timed), as
+/// input files that exist before a scan would be; then the timed part runs
+/// in a fresh process of this program ([`scan_dir`]), so that its peak
+/// memory is that of reading, scanning and writing alone, not of the data
+/// generation before it.
 pub fn scan(n: usize, seed: u64, keep: Option<&Path>) -> Result<()> {
     let t = Instant::now();
     let input = bz_scan::synth::generate(n, seed);
-    let generate = t.elapsed().as_secs_f64();
     let tmp = std::env::temp_dir().join(format!("bz-bench-scan-{}", std::process::id()));
     let root = keep.unwrap_or(&tmp);
     let (in_dir, out_dir) = (root.join("input"), root.join("output"));
     std::fs::create_dir_all(&in_dir).with_context(|| in_dir.display().to_string())?;
-    std::fs::create_dir_all(&out_dir).with_context(|| out_dir.display().to_string())?;
     bz_scan::io::write_input_dir(&input, &in_dir)?;
-    let input_bytes: u64 = std::fs::read_dir(&in_dir)?
-        .filter_map(|e| e.ok()?.metadata().ok())
-        .map(|m| m.len())
-        .sum();
+    let mut input_bytes = 0;
+    for entry in std::fs::read_dir(&in_dir)? {
+        let path = entry?.path();
+        let file = std::fs::File::open(&path).with_context(|| path.display().to_string())?;
+        file.sync_all()
+            .with_context(|| path.display().to_string())?;
+        input_bytes += file.metadata()?.len();
+    }
     println!(
         "bench scan: {} adressen, {} bedrijven, {} incidenten, {} signalen, {} gemeenten ({:.0} MB CSV)",
         input.addresses.len(),
@@ -52,15 +53,38 @@ pub fn scan(n: usize, seed: u64, keep: Option<&Path>) -> Result<()> {
         input.municipalities.len(),
         input_bytes as f64 / 1e6
     );
-    println!("  synthetische data maken en schrijven (niet gemeten): {generate:.2} s");
     drop(input);
-    let peak_measured = reset_peak_rss();
+    println!(
+        "  synthetische data maken en schrijven (niet gemeten): {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+    let exe = std::env::current_exe().context("dit programma / this program")?;
+    let status = std::process::Command::new(&exe)
+        .args(["bench", "scan", "--input"])
+        .arg(&in_dir)
+        .arg("--output")
+        .arg(&out_dir)
+        .status()
+        .with_context(|| exe.display().to_string())?;
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    anyhow::ensure!(
+        status.success(),
+        "de gemeten scan is mislukt / the timed scan failed: {status}"
+    );
+    Ok(())
+}
 
+/// The timed part of [`scan`]: read `in_dir`, scan, write to `out_dir`,
+/// printing the time of each stage and the peak memory of this process.
+pub fn scan_dir(in_dir: &Path, out_dir: &Path) -> Result<()> {
     let peildatum = time::macros::date!(2026 - 06 - 30);
     // The steps of `bz_scan::run_dir` (what `buitenzicht scan` runs), timed.
     let start = Instant::now();
-    let mut data = bz_scan::read_input_columns(&in_dir)?;
+    let mut data = bz_scan::read_input_columns(in_dir)?;
     let read = start.elapsed().as_secs_f64();
+    let n = data.addresses.len();
     let t = Instant::now();
     let (out, phases) = bz_scan::scan_columns(&data, peildatum);
     let scan = t.elapsed().as_secs_f64();
@@ -68,7 +92,7 @@ pub fn scan(n: usize, seed: u64, keep: Option<&Path>) -> Result<()> {
     // Only the ids are needed from here on.
     let ids = std::mem::take(&mut data.addresses.ids);
     drop(data);
-    bz_scan::write_output_columns(&ids, &out, &out_dir)?;
+    bz_scan::write_output_columns(&ids, &out, out_dir)?;
     let write = t.elapsed().as_secs_f64();
     let total = start.elapsed().as_secs_f64();
     let summary = bz_scan::ScanSummary::of_columns(&out);
@@ -89,21 +113,13 @@ pub fn scan(n: usize, seed: u64, keep: Option<&Path>) -> Result<()> {
             .unwrap_or(1)
     );
     println!(
-        "  piekgeheugen{}: {}",
-        if peak_measured {
-            " (lezen+scan+schrijven)"
-        } else {
-            " (hele proces)"
-        },
+        "  piekgeheugen (proces: lezen+scan+schrijven): {}",
         mib(peak)
     );
     println!(
         "  uitkomst: {} hoog, {} midden, {} laag; {} vierkanten",
         summary.hoog, summary.midden, summary.laag, summary.squares
     );
-    if keep.is_none() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
     Ok(())
 }
 

@@ -169,6 +169,12 @@ enum BenchCommand {
         /// Keep the generated input and the output in this directory (default: a temporary one).
         #[arg(long)]
         keep: Option<PathBuf>,
+        /// Time this input directory (the five files) instead of generating one; with --output.
+        #[arg(long, requires = "output", conflicts_with_all = ["addresses", "seed", "keep"])]
+        input: Option<PathBuf>,
+        /// Where the timed scan of --input writes its three files.
+        #[arg(long, requires = "input")]
+        output: Option<PathBuf>,
     },
     /// Time vector tiles at zoom 6-16 around random addresses of N synthetic addresses;
     /// prints latency percentiles and tile sizes per zoom level.
@@ -628,9 +634,15 @@ async fn run(cli: Cli) -> Result<()> {
             .await
         }
         Command::Bench(BenchCommand::Scan {
+            input: Some(input),
+            output: Some(output),
+            ..
+        }) => bench::scan_dir(input, output),
+        Command::Bench(BenchCommand::Scan {
             addresses,
             seed,
             keep,
+            ..
         }) => bench::scan(*addresses, *seed, keep.as_deref()),
         Command::Bench(BenchCommand::SurveyReport { responses }) => {
             bench::survey_report(*responses)

@@ -606,3 +606,58 @@ fn purge_runs_on_its_own_and_records_itself_in_the_audit_trail() {
     assert!(after.status.success(), "{}", text(&after));
     assert_ne!(text(&before), text(&after), "the run added an audit entry");
 }
+
+#[test]
+fn bench_scan_times_a_fresh_process_and_keeps_its_files_when_asked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keep = dir.path().join("bench");
+    let o = bz(
+        dir.path(),
+        &[
+            "bench",
+            "scan",
+            "--addresses",
+            "3000",
+            "--keep",
+            keep.to_str().expect("utf-8 path"),
+        ],
+    );
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    for line in [
+        "bench scan: 3000 adressen",
+        "lezen (5 CSV-bestanden)",
+        "totaal lezen+scan+schrijven",
+        "piekgeheugen (proces: lezen+scan+schrijven)",
+        "uitkomst:",
+    ] {
+        assert!(out.contains(line), "{line} in {out}");
+    }
+    // The timed child wrote the three files the way `buitenzicht scan` does.
+    let scan_out = dir.path().join("scan");
+    let o = bz(
+        dir.path(),
+        &[
+            "scan",
+            "--input",
+            keep.join("input").to_str().expect("utf-8 path"),
+            "--peildatum",
+            "2026-06-30",
+            "--output",
+            scan_out.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    for f in [
+        "adressen_scan.csv",
+        "gemeenten_scan.csv",
+        "vierkanten_scan.csv",
+    ] {
+        let bench = std::fs::read(keep.join("output").join(f)).expect("bench output");
+        let scan = std::fs::read(scan_out.join(f)).expect("scan output");
+        assert!(bench == scan, "{f} differs between bench and scan");
+    }
+    // --input alone is refused.
+    let o = bz(dir.path(), &["bench", "scan", "--input", "x"]);
+    assert!(!o.status.success());
+}
