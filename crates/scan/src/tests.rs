@@ -1260,6 +1260,30 @@ fn close(fast: &ScanOutput, slow: &ScanOutput) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The engine's radius counts of `points` among themselves (rows of
+/// height `h`) against counting every pair with the spec's expression.
+fn same_as_brute_force(points: &[(f64, f64)], h: f64, r: f64) -> Result<(), TestCaseError> {
+    let fast = engine::self_counts_of(points, h, r);
+    let r2 = r * r;
+    for (i, &(x, y)) in points.iter().enumerate() {
+        let slow = points
+            .iter()
+            .filter(|&&(px, py)| (x - px) * (x - px) + (y - py) * (y - py) <= r2)
+            .count() as u32;
+        prop_assert_eq!(
+            fast[i],
+            slow,
+            "point {} at ({}, {}), rows {} m, r {}",
+            i,
+            x,
+            y,
+            h,
+            r
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -1289,15 +1313,7 @@ proptest! {
         h in prop::sample::select(vec![0.5, 7.0, 50.0, 160.0, 1000.0, 9000.0]),
         r in prop::sample::select(vec![1.0, 37.0, 100.0, 500.0, 1000.0]),
     ) {
-        let fast = engine::self_counts_of(&points, h, r);
-        let r2 = r * r;
-        for (i, &(x, y)) in points.iter().enumerate() {
-            let slow = points
-                .iter()
-                .filter(|&&(px, py)| (x - px) * (x - px) + (y - py) * (y - py) <= r2)
-                .count() as u32;
-            prop_assert_eq!(fast[i], slow, "point {} at ({}, {}), rows {} m, r {}", i, x, y, h, r);
-        }
+        same_as_brute_force(&points, h, r)?;
     }
 
     #[test]
@@ -1333,16 +1349,8 @@ proptest! {
             points.push((base.0 - 200_000.0, base.1 - 210_000.0));
             points.push((base.0 + 190_000.0, base.1 + 200_000.0));
         }
-        let r2 = r * r;
         for h in [160.0, 1.0] {
-            let fast = engine::self_counts_of(&points, h, r);
-            for (i, &(x, y)) in points.iter().enumerate() {
-                let slow = points
-                    .iter()
-                    .filter(|&&(px, py)| (x - px) * (x - px) + (y - py) * (y - py) <= r2)
-                    .count() as u32;
-                prop_assert_eq!(fast[i], slow, "point {} at ({}, {}), rows {} m, r {}", i, x, y, h, r);
-            }
+            same_as_brute_force(&points, h, r)?;
         }
     }
 

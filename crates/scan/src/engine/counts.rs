@@ -3,20 +3,6 @@
 use super::*;
 
 impl RowIndex {
-    /// For each query `(qx[i], qy[i])` (x ascending, all y within
-    /// `[qminy, qmaxy]`): the number of points with `dx*dx + dy*dy <= r*r`.
-    pub(super) fn count_group(
-        &self,
-        qx: &[f64],
-        qy: &[f64],
-        qminy: f64,
-        qmaxy: f64,
-        r: f64,
-        out: &mut [u32],
-    ) {
-        count_group(self, qx, qy, qminy, qmaxy, r, out);
-    }
-
     /// The weight of the points `from..to` within `r2` of `(x, y)`,
     /// branch-free (in the band, inside and outside alternate).
     #[inline(always)]
@@ -68,11 +54,13 @@ impl RowIndex {
     }
 }
 
-/// [`RowIndex::count_group`], compiled for the CPU it runs on: with AVX2 the
-/// distance tests run four at a time (the same binary64 operations, so the
-/// same results; no FMA contraction).
+/// For each query `(qx[i], qy[i])` (x ascending, all y within
+/// `[qminy, qmaxy]`): the number of points of `ix` with `dx*dx + dy*dy <=
+/// r*r`. Compiled for the CPU it runs on: with AVX2 the distance tests run
+/// four at a time (the same binary64 operations, so the same results; no
+/// FMA contraction).
 #[multiversion::multiversion(targets("x86_64+avx2"))]
-fn count_group(
+pub(super) fn count_group(
     ix: &RowIndex,
     qx: &[f64],
     qy: &[f64],

@@ -57,9 +57,9 @@ use crate::columns::*;
 use crate::model::*;
 use aggregates::{municipalities, squares};
 use areas::Area;
-use counts::self_counts;
 #[cfg(test)]
 pub(crate) use counts::self_counts_of;
+use counts::{count_group, self_counts};
 use farms::stopped_farms;
 pub(crate) use farms::stopped_marks;
 pub(crate) use hash::{FxMap, FxSet};
@@ -282,11 +282,11 @@ fn neighbours(index: &RowIndex, incidents: &RowIndex, signals: &RowIndex) -> Vec
                 s.addresses = c;
             }
             let mut counts = vec![0u32; hi - lo];
-            incidents.count_group(qx, qy, miny, maxy, 1000.0, &mut counts);
+            count_group(incidents, qx, qy, miny, maxy, 1000.0, &mut counts);
             for (s, &c) in slot.iter_mut().zip(&counts) {
                 s.incidents = c;
             }
-            signals.count_group(qx, qy, miny, maxy, 500.0, &mut counts);
+            count_group(signals, qx, qy, miny, maxy, 500.0, &mut counts);
             for (s, &c) in slot.iter_mut().zip(&counts) {
                 s.signals = c;
             }
