@@ -127,50 +127,55 @@ impl Narrow {
         r2: f64,
         acc: Option<(u32, &mut [u32])>,
     ) -> u32 {
+        match acc {
+            None => self.lanes::<false>(ix, from, to, q, (x, y), r2, 0, &mut []),
+            Some((wq, acc)) => self.lanes::<true>(ix, from, to, q, (x, y), r2, wq, acc),
+        }
+    }
+
+    /// [`Self::check`], with (`BOTH`) or without the other direction: one
+    /// loop, compiled twice.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn lanes<const BOTH: bool>(
+        &self,
+        ix: &RowIndex,
+        from: usize,
+        to: usize,
+        q: usize,
+        (x, y): (f64, f64),
+        r2: f64,
+        wq: u32,
+        acc: &mut [u32],
+    ) -> u32 {
+        let n = to - from;
         let (qx, qy) = (self.xs[q], self.ys[q]);
         let (lo, hi) = (self.surely_in, self.surely_out);
         let (xs, ys, ws) = (&self.xs[from..to], &self.ys[from..to], &ix.weight[from..to]);
+        let acc = if BOTH { &mut acc[..n] } else { &mut acc[..0] };
+        let d2 = |j: usize| {
+            let (dx, dy) = ((qx - xs[j]) as f32, (qy - ys[j]) as f32);
+            dx * dx + dy * dy
+        };
         let (mut m, mut unsure) = (0u32, 0u32);
-        match acc {
-            None => {
-                for ((&px, &py), &w) in xs.iter().zip(ys).zip(ws) {
-                    let (dx, dy) = ((qx - px) as f32, (qy - py) as f32);
-                    let d2 = dx * dx + dy * dy;
-                    let inside = u32::from(d2 <= lo);
-                    m += w * inside;
-                    unsure += u32::from(d2 <= hi) - inside;
-                }
-                if unsure > 0 {
-                    for (j, ((&px, &py), &w)) in xs.iter().zip(ys).zip(ws).enumerate() {
-                        let (dx, dy) = ((qx - px) as f32, (qy - py) as f32);
-                        let d2 = dx * dx + dy * dy;
-                        let (ex, ey) = (x - ix.xs[from + j], y - ix.ys[from + j]);
-                        let fix = d2 > lo && d2 <= hi && ex * ex + ey * ey <= r2;
-                        m += w * u32::from(fix);
-                    }
-                }
+        for j in 0..n {
+            let d2 = d2(j);
+            let inside = u32::from(d2 <= lo);
+            m += ws[j] * inside;
+            if BOTH {
+                acc[j] += wq * inside;
             }
-            Some((wq, acc)) => {
-                let acc = &mut acc[..to - from];
-                for (((&px, &py), &w), a) in xs.iter().zip(ys).zip(ws).zip(acc.iter_mut()) {
-                    let (dx, dy) = ((qx - px) as f32, (qy - py) as f32);
-                    let d2 = dx * dx + dy * dy;
-                    let inside = u32::from(d2 <= lo);
-                    m += w * inside;
-                    *a += wq * inside;
-                    unsure += u32::from(d2 <= hi) - inside;
-                }
-                if unsure > 0 {
-                    for (j, (((&px, &py), &w), a)) in
-                        xs.iter().zip(ys).zip(ws).zip(acc.iter_mut()).enumerate()
-                    {
-                        let (dx, dy) = ((qx - px) as f32, (qy - py) as f32);
-                        let d2 = dx * dx + dy * dy;
-                        let (ex, ey) = (x - ix.xs[from + j], y - ix.ys[from + j]);
-                        let fix = u32::from(d2 > lo && d2 <= hi && ex * ex + ey * ey <= r2);
-                        m += w * fix;
-                        *a += wq * fix;
-                    }
+            unsure += u32::from(d2 <= hi) - inside;
+        }
+        if unsure > 0 {
+            // The undecided pairs, by the spec's binary64 test.
+            for j in 0..n {
+                let d2 = d2(j);
+                let (ex, ey) = (x - ix.xs[from + j], y - ix.ys[from + j]);
+                let fix = u32::from(d2 > lo && d2 <= hi && ex * ex + ey * ey <= r2);
+                m += ws[j] * fix;
+                if BOTH {
+                    acc[j] += wq * fix;
                 }
             }
         }
