@@ -3,7 +3,6 @@
 
 use bz_domain::identity::{NewOrganisation, NewUser, Role};
 use bz_store::area::AddressRow;
-use bz_store::signal_workflow::{self as sw, Actor, NewSignal};
 use bz_testkit::{Client, GEMEENTE, PASSWORD, TestApp};
 use reqwest::StatusCode;
 
@@ -80,32 +79,13 @@ async fn municipality_run(c: &mut Client) -> String {
 
 /// A signal at BAG object `bag`, stored as an earlier intake would have.
 async fn signal_at(app: &TestApp, bag: &str) -> String {
-    let id = bz_store::new_id();
-    let mut tx = app.store.begin_write().await.unwrap();
-    sw::insert_signal(
-        &mut tx,
-        &NewSignal {
-            id: id.clone(),
-            channel: "intake".into(),
-            source: "wijkagent".into(),
-            source_org_id: Some(app.org_id.clone()),
-            category: "drugsafval".into(),
-            state: "nieuw".into(),
-            observed_on: "2026-04-24".into(),
-            received_at: 1_777_000_000,
-            x: Some(230_020.0),
-            y: Some(455_000.0),
-            bag_id: Some(bag.into()),
-            gemeente_code: Some(GEMEENTE.into()),
-            description: "Vaten achter de loods.".into(),
-            created_by: None,
-        },
-        &Actor::System,
-    )
+    crate::stored_signal(app, |s| {
+        s.x = Some(230_020.0);
+        s.y = Some(455_000.0);
+        s.bag_id = Some(bag.into());
+        s.description = "Vaten achter de loods.".into();
+    })
     .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    id
 }
 
 #[tokio::test]

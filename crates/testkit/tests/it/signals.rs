@@ -8,7 +8,7 @@
 
 use bz_domain::identity::Role;
 use bz_store::area::GemeenteRow;
-use bz_store::signal_workflow::{self as sw, Actor, NewSignal, kinds};
+use bz_store::signal_workflow::{self as sw, Actor, kinds};
 use bz_testkit::{Client, GEMEENTE, TestApp};
 use reqwest::StatusCode;
 
@@ -44,32 +44,14 @@ async fn login(app: &TestApp, role: Role) -> Client {
 /// A signal stored directly (as an earlier intake would have), with its
 /// `created` history line.
 async fn stored(app: &TestApp, category: &str, x: f64, received_at: i64, text: &str) -> String {
-    let id = bz_store::new_id();
-    let mut tx = app.store.begin_write().await.unwrap();
-    sw::insert_signal(
-        &mut tx,
-        &NewSignal {
-            id: id.clone(),
-            channel: "intake".into(),
-            source: "wijkagent".into(),
-            source_org_id: Some(app.org_id.clone()),
-            category: category.into(),
-            state: "nieuw".into(),
-            observed_on: "2026-04-24".into(),
-            received_at,
-            x: Some(x),
-            y: Some(Y),
-            bag_id: None,
-            gemeente_code: Some(GEMEENTE.into()),
-            description: text.into(),
-            created_by: None,
-        },
-        &Actor::System,
-    )
+    crate::stored_signal(app, |s| {
+        s.category = category.into();
+        s.received_at = received_at;
+        s.x = Some(x);
+        s.y = Some(Y);
+        s.description = text.into();
+    })
     .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    id
 }
 
 fn id_of(location: &str) -> String {
