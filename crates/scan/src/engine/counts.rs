@@ -308,8 +308,8 @@ impl RowPair {
                     + match (other.as_mut(), narrow) {
                         (None, None) => ix.check(w.a, w.b, x, y, r2) + ix.check(w.c, w.d, x, y, r2),
                         (None, Some((nw, q0))) => {
-                            nw.check(ix, w.a, w.b, q0 + i, (x, y), r2, None)
-                                + nw.check(ix, w.c, w.d, q0 + i, (x, y), r2, None)
+                            nw.check::<false>(ix, w.a, w.b, q0 + i, (x, y), r2, 0, &mut [])
+                                + nw.check::<false>(ix, w.c, w.d, q0 + i, (x, y), r2, 0, &mut [])
                         }
                         (Some(t), narrow) => {
                             let wq = t.weight[i];
@@ -326,8 +326,8 @@ impl RowPair {
                                 }
                                 Some((nw, q0)) => {
                                     let q = q0 + i;
-                                    nw.check(ix, w.a, w.b, q, (x, y), r2, Some((wq, left)))
-                                        + nw.check(ix, w.c, w.d, q, (x, y), r2, Some((wq, right)))
+                                    nw.check::<true>(ix, w.a, w.b, q, (x, y), r2, wq, left)
+                                        + nw.check::<true>(ix, w.c, w.d, q, (x, y), r2, wq, right)
                                 }
                             }
                         }
@@ -352,7 +352,9 @@ impl RowPair {
                 }
                 *o += match (other.as_mut(), narrow) {
                     (None, None) => ix.check(a, d, x, y, r2),
-                    (None, Some((nw, q0))) => nw.check(ix, a, d, q0 + i, (x, y), r2, None),
+                    (None, Some((nw, q0))) => {
+                        nw.check::<false>(ix, a, d, q0 + i, (x, y), r2, 0, &mut [])
+                    }
                     (Some(t), None) => {
                         let wq = t.weight[i];
                         ix.check_both(a, d, x, y, r2, wq, &mut t.out[a - t.lo..])
@@ -360,7 +362,7 @@ impl RowPair {
                     (Some(t), Some((nw, q0))) => {
                         let wq = t.weight[i];
                         let acc = &mut t.out[a - t.lo..];
-                        nw.check(ix, a, d, q0 + i, (x, y), r2, Some((wq, acc)))
+                        nw.check::<true>(ix, a, d, q0 + i, (x, y), r2, wq, acc)
                     }
                 };
             }

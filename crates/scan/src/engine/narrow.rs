@@ -113,31 +113,12 @@ impl Narrow {
     }
 
     /// The weight of the points `from..to` within `r2` of index point `q`
-    /// (at `x`, `y`); with `acc`, also `wq` added to `acc[k]` for each point
-    /// `from + k` within `r2`.
+    /// (at `x`, `y`); with `BOTH`, also `wq` added to `acc[k]` for each
+    /// point `from + k` within `r2` (the other direction of the same pairs;
+    /// without it `acc` is not touched). One loop, compiled for each.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
-    pub(super) fn check(
-        &self,
-        ix: &RowIndex,
-        from: usize,
-        to: usize,
-        q: usize,
-        (x, y): (f64, f64),
-        r2: f64,
-        acc: Option<(u32, &mut [u32])>,
-    ) -> u32 {
-        match acc {
-            None => self.lanes::<false>(ix, from, to, q, (x, y), r2, 0, &mut []),
-            Some((wq, acc)) => self.lanes::<true>(ix, from, to, q, (x, y), r2, wq, acc),
-        }
-    }
-
-    /// [`Self::check`], with (`BOTH`) or without the other direction: one
-    /// loop, compiled twice.
-    #[allow(clippy::too_many_arguments)]
-    #[inline(always)]
-    fn lanes<const BOTH: bool>(
+    pub(super) fn check<const BOTH: bool>(
         &self,
         ix: &RowIndex,
         from: usize,
