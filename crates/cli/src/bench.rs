@@ -80,24 +80,12 @@ pub fn scan(n: usize, seed: u64, keep: Option<&Path>) -> Result<()> {
 /// printing the time of each stage and the peak memory of this process.
 pub fn scan_dir(in_dir: &Path, out_dir: &Path) -> Result<()> {
     let peildatum = time::macros::date!(2026 - 06 - 30);
-    // The steps of `bz_scan::run_dir` (what `buitenzicht scan` runs), timed.
-    let start = Instant::now();
-    let mut data = bz_scan::read_input_columns(in_dir)?;
-    let read = start.elapsed().as_secs_f64();
-    let n = data.addresses.len();
-    let t = Instant::now();
-    let (out, phases) = bz_scan::scan_columns(&data, peildatum);
-    let scan = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    // Only the ids are needed from here on.
-    let ids = std::mem::take(&mut data.addresses.ids);
-    drop(data);
-    bz_scan::write_output_columns(&ids, &out, out_dir)?;
-    let write = t.elapsed().as_secs_f64();
-    let total = start.elapsed().as_secs_f64();
-    let summary = bz_scan::ScanSummary::of_columns(&out);
+    // What `buitenzicht scan` runs, with the time of each stage.
+    let (summary, t) = bz_scan::run_dir_timed(in_dir, peildatum, out_dir)?;
     let peak = peak_rss();
-    drop((ids, out));
+    let (read, scan, write, phases) = (t.read_secs, t.scan_secs, t.write_secs, t.scan);
+    let total = read + scan + write;
+    let n = summary.addresses;
 
     println!("  lezen (5 CSV-bestanden):   {read:7.3} s");
     println!(

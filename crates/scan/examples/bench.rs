@@ -62,31 +62,22 @@ fn run(dir: &std::path::Path) {
 
 /// The stages of `run_dir` timed one by one: read, the engine's phases, write.
 fn stages(dir: &std::path::Path) {
-    let t = std::time::Instant::now();
-    let mut data = match bz_scan::io::read_input_columns(&dir.join("in")) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("{e}");
-            return;
-        }
-    };
-    let read = t.elapsed().as_secs_f64();
-    let t = std::time::Instant::now();
-    let (out, phases) = bz_scan::engine::scan_columns(&data, time::macros::date!(2026 - 06 - 30));
-    let scan = t.elapsed().as_secs_f64();
-    let ids = std::mem::take(&mut data.addresses.ids);
-    drop(data);
     // Into a fresh directory, as a first run would (overwriting a previous
     // run's files also costs the kernel the truncation of the old ones).
     let _ = std::fs::remove_dir_all(dir.join("out"));
-    let t = std::time::Instant::now();
-    if let Err(e) = bz_scan::io::write_output_columns(&ids, &out, &dir.join("out")) {
-        eprintln!("{e}");
-        return;
+    match bz_scan::run_dir_timed(
+        &dir.join("in"),
+        time::macros::date!(2026 - 06 - 30),
+        &dir.join("out"),
+    ) {
+        Ok((_, t)) => println!(
+            "read {:.3} s, scan {:.3} s ({:?}), write {:.3} s, total {:.3} s",
+            t.read_secs,
+            t.scan_secs,
+            t.scan,
+            t.write_secs,
+            t.read_secs + t.scan_secs + t.write_secs
+        ),
+        Err(e) => eprintln!("{e}"),
     }
-    let write = t.elapsed().as_secs_f64();
-    println!(
-        "read {read:.3} s, scan {scan:.3} s ({phases:?}), write {write:.3} s, total {:.3} s",
-        read + scan + write
-    );
 }

@@ -914,11 +914,37 @@ impl ScanSummary {
 /// [`read_input_columns`], [`crate::engine::scan_columns`],
 /// [`write_output_columns`]).
 pub fn run_dir(input: &Path, peildatum: Date, output: &Path) -> Result<ScanSummary, ScanError> {
+    run_dir_timed(input, peildatum, output).map(|(summary, _)| summary)
+}
+
+/// Seconds spent in the stages of [`run_dir_timed`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RunTimings {
+    pub read_secs: f64,
+    /// The engine, by phase.
+    pub scan: crate::engine::Timings,
+    pub scan_secs: f64,
+    pub write_secs: f64,
+}
+
+/// [`run_dir`], with the time each stage took (for benchmarks).
+pub fn run_dir_timed(
+    input: &Path,
+    peildatum: Date,
+    output: &Path,
+) -> Result<(ScanSummary, RunTimings), ScanError> {
+    let mut t = RunTimings::default();
+    let clock = std::time::Instant::now();
     let mut data = read_input_columns(input)?;
-    let (out, _) = crate::engine::scan_columns(&data, peildatum);
+    t.read_secs = clock.elapsed().as_secs_f64();
+    let clock = std::time::Instant::now();
+    let (out, phases) = crate::engine::scan_columns(&data, peildatum);
+    (t.scan, t.scan_secs) = (phases, clock.elapsed().as_secs_f64());
+    let clock = std::time::Instant::now();
     // Only the ids are needed from here on.
     let ids = std::mem::take(&mut data.addresses.ids);
     drop(data);
     write_output_columns(&ids, &out, output)?;
-    Ok(ScanSummary::of_columns(&out))
+    t.write_secs = clock.elapsed().as_secs_f64();
+    Ok((ScanSummary::of_columns(&out), t))
 }

@@ -25,8 +25,8 @@ pub mod synth;
 pub use columns::{ColumnInput, ColumnOutput, Scored};
 pub use engine::{Timings, scan, scan_columns, scan_timed};
 pub use io::{
-    Problem, ScanError, ScanSummary, read_input_columns, read_input_dir, run_dir,
-    write_output_columns, write_output_dir,
+    Problem, RunTimings, ScanError, ScanSummary, read_input_columns, read_input_dir, run_dir,
+    run_dir_timed, write_output_columns, write_output_dir,
 };
 pub use model::*;
 
